@@ -1,0 +1,210 @@
+import { AppError, type FieldProblem, validationError } from '../errors/catalog.js';
+import type { Model } from '../domain/model-schema.js';
+import { parseTimestamp } from '../domain/time.js';
+import type { OutcomeRecord, PredictionBatch, Store } from '../store/store.js';
+import type { GroupCommitWriter } from './group-commit.js';
+import { MAX_ID_LENGTH, PredictionBuilder } from './prediction-builder.js';
+
+/** At most this many problems are listed in a response (the total is always given). */
+export const MAX_LISTED_PROBLEMS = 1000;
+
+export interface IngestOptions {
+  /** keep the good rows and report the rejected ones (default: all or nothing) */
+  partial: boolean;
+  /** model of rows that do not name one */
+  defaultModelId?: string;
+}
+
+export interface IngestResult {
+  /** rows newly stored */
+  accepted: number;
+  /** rows whose (model_id, prediction_id) was already stored (not written again) */
+  duplicates: number;
+  /** rows rejected (partial mode only; otherwise the request fails) */
+  rejected: number;
+  /** ids of the stored and duplicate rows, in request order (single and small requests only) */
+  prediction_ids?: string[];
+  errors: FieldProblem[];
+}
+
+/** Listeners for metrics: what was ingested and what was rejected, per model. */
+export interface IngestObserver {
+  accepted?(model: Model, rows: number, versions: Map<string, number>): void;
+  rejected?(reason: string, rows: number): void;
+}
+
+/**
+ * Validates and writes predictions and outcomes. Validation happens before anything is
+ * written; the answer comes after the commit (through the group-commit writer).
+ */
+export class IngestService {
+  constructor(
+    private readonly store: Store,
+    private readonly writer: GroupCommitWriter,
+    private readonly clock: () => number = Date.now,
+    private readonly observer: IngestObserver = {},
+  ) {}
+
+  private async models(ids: Iterable<string>): Promise<Map<string, Model | null>> {
+    const out = new Map<string, Model | null>();
+    for (const id of ids) out.set(id, await this.store.getModel(id));
+    return out;
+  }
+
+  /** Ingest an array of prediction objects (the JSON endpoint and each NDJSON chunk). */
+  async ingestPredictions(rows: unknown[], options: IngestOptions): Promise<IngestResult> {
+    const prepared = await this.prepare(rows, options, 0);
+    return this.commit([prepared], options, rows.length <= 1000);
+  }
+
+  /**
+   * Validate a chunk of rows (row numbers start at `firstRow`). Nothing is written. Used by the
+   * NDJSON stream, which validates chunk by chunk and commits everything at the end.
+   */
+  async prepare(rows: unknown[], options: IngestOptions, firstRow: number): Promise<PreparedChunk> {
+    const now = this.clock();
+    const problems: FieldProblem[] = [];
+    const groups = new Map<string, number[]>();
+    rows.forEach((row, i) => {
+      const raw = row !== null && typeof row === 'object' && !Array.isArray(row) ? (row as Record<string, unknown>).model_id : undefined;
+      const modelId = raw ?? options.defaultModelId;
+      if (typeof modelId !== 'string' || modelId.length === 0 || modelId.length > MAX_ID_LENGTH) {
+        problems.push({ row: firstRow + i, field: 'model_id', problem: 'is required (in the row or as ?model_id=)' });
+        return;
+      }
+      const list = groups.get(modelId);
+      if (list) list.push(i);
+      else groups.set(modelId, [i]);
+    });
+    const models = await this.models(groups.keys());
+    const batches: PredictionBatch[] = [];
+    const accepted: { model: Model; count: number }[] = [];
+    const order: { batch: number; row: number }[] = new Array(rows.length);
+    for (const [modelId, indices] of groups) {
+      const model = models.get(modelId);
+      if (!model) {
+        if (!options.partial || groups.size === 1) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
+        for (const i of indices) problems.push({ row: firstRow + i, field: 'model_id', problem: `no model "${modelId}" is registered` });
+        continue;
+      }
+      const builder = new PredictionBuilder(model, indices.length, now);
+      for (const i of indices) {
+        if (builder.add(rows[i], firstRow + i, problems)) order[i] = { batch: batches.length, row: builder.rows - 1 };
+      }
+      if (builder.rows > 0) {
+        batches.push({ model_id: modelId, schema_version: model.schema_version, columns: builder.build() });
+        accepted.push({ model, count: builder.rows });
+      }
+    }
+    const rejectedRows = new Set(problems.map((p) => p.row)).size;
+    return { batches, accepted, problems, rejectedRows, order };
+  }
+
+  /** Write validated chunks in one group commit (all or nothing unless partial). */
+  async commit(chunks: PreparedChunk[], options: IngestOptions, withIds: boolean): Promise<IngestResult> {
+    const problems = chunks.flatMap((c) => c.problems);
+    const rejected = chunks.reduce((s, c) => s + c.rejectedRows, 0);
+    if (problems.length > 0) {
+      this.observer.rejected?.(problems[0].field.split('.')[0] || 'body', rejected);
+      if (!options.partial) throw validationError(problems.slice(0, MAX_LISTED_PROBLEMS), `${rejected} row(s) rejected, nothing written: ${describe(problems[0])}`);
+    }
+    const batches = chunks.flatMap((c) => c.batches);
+    const results = batches.length ? await this.writer.write(batches) : [];
+    let accepted = 0;
+    let duplicates = 0;
+    for (const r of results) {
+      accepted += r.inserted;
+      duplicates += r.duplicates.length;
+    }
+    let i = 0;
+    for (const c of chunks) {
+      for (const a of c.accepted) {
+        const r = results[i++];
+        const versions = new Map<string, number>();
+        const mv = batches[i - 1].columns.columns.get('mv');
+        if (mv && mv.kind === 'dict') {
+          const dup = new Set(r.duplicateRows);
+          for (let row = 0; row < mv.codes.length; row++) {
+            if (dup.has(row)) continue;
+            const v = mv.codes[row] < 0 ? '' : mv.dict[mv.codes[row]];
+            versions.set(v, (versions.get(v) ?? 0) + 1);
+          }
+        }
+        if (a.count - r.duplicates.length > 0) this.observer.accepted?.(a.model, a.count - r.duplicates.length, versions);
+      }
+    }
+    const result: IngestResult = { accepted, duplicates, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
+    if (withIds && chunks.length === 1) {
+      const ids: string[] = [];
+      const c = chunks[0];
+      for (const o of c.order) {
+        if (!o) continue;
+        const col = c.batches[o.batch].columns.columns.get('id');
+        if (col && col.kind === 'str') ids.push(col.values[o.row] as string);
+      }
+      result.prediction_ids = ids;
+    }
+    return result;
+  }
+
+  /** Validate and store outcomes (delayed ground truth). */
+  async ingestOutcomes(rows: unknown[], options: IngestOptions): Promise<{ accepted: number; linked: number; rejected: number; errors: FieldProblem[] }> {
+    const now = this.clock();
+    const problems: FieldProblem[] = [];
+    const modelIds = new Set<string>();
+    for (const r of rows) {
+      const m = r !== null && typeof r === 'object' && !Array.isArray(r) ? ((r as Record<string, unknown>).model_id ?? options.defaultModelId) : undefined;
+      if (typeof m === 'string') modelIds.add(m);
+    }
+    const models = await this.models(modelIds);
+    const good: OutcomeRecord[] = [];
+    rows.forEach((input, row) => {
+      const before = problems.length;
+      const bad = (field: string, problem: string) => problems.push({ row, field, problem });
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return bad('', 'an outcome must be a JSON object');
+      const o = input as Record<string, unknown>;
+      const modelId = o.model_id ?? options.defaultModelId;
+      if (typeof modelId !== 'string') return bad('model_id', 'is required (in the row or as ?model_id=)');
+      const model = models.get(modelId);
+      if (!model) {
+        if (!options.partial && modelIds.size >= 1) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
+        return bad('model_id', `no model "${modelId}" is registered`);
+      }
+      let pid = o.prediction_id;
+      if (typeof pid === 'number' && Number.isSafeInteger(pid)) pid = String(pid);
+      if (typeof pid !== 'string' || pid.length === 0 || pid.length > MAX_ID_LENGTH) bad('prediction_id', `is required: a string of 1–${MAX_ID_LENGTH} characters`);
+      let ts = now;
+      if (o.timestamp !== undefined && o.timestamp !== null) {
+        ts = parseTimestamp(o.timestamp);
+        if (Number.isNaN(ts)) bad('timestamp', 'must be an ISO-8601 date-time or epoch milliseconds');
+      }
+      let label: string | null = null;
+      let value: number | null = null;
+      const actual = o.actual ?? o.label ?? o.value ?? o.actual_label ?? o.actual_value;
+      if (model.schema.task === 'regression') {
+        if (typeof actual !== 'number' || !Number.isFinite(actual)) bad('actual', 'must be a finite number (the true value)');
+        else value = actual;
+      } else {
+        const a = typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : actual;
+        if (typeof a !== 'string' || !model.schema.labels.includes(a)) bad('actual', `must be one of the model's labels (${model.schema.labels.slice(0, 10).join(', ')})`);
+        else label = a;
+      }
+      if (problems.length === before) good.push({ model_id: modelId, prediction_id: pid as string, label, value, timestamp: ts, received_at: now, prediction_ts: null });
+    });
+    const rejected = new Set(problems.map((p) => p.row)).size;
+    if (problems.length && !options.partial) throw validationError(problems.slice(0, MAX_LISTED_PROBLEMS), `${rejected} outcome(s) rejected, nothing written: ${describe(problems[0])}`);
+    const { written, linked } = await this.store.writeOutcomes(good);
+    return { accepted: written, linked, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
+  }
+}
+
+/** Validated rows of one chunk, ready to commit. */
+export interface PreparedChunk {
+  batches: PredictionBatch[];
+  accepted: { model: Model; count: number }[];
+  problems: FieldProblem[];
+  rejectedRows: number;
+  order: { batch: number; row: number }[];
+}
+
+const describe = (p: FieldProblem) => `${p.row !== undefined ? `row ${p.row}: ` : ''}${p.field ? `${p.field} ` : ''}${p.problem}`;

@@ -1,0 +1,55 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them (JSON lives in text columns, times are epoch ms). */
+export interface DB {
+  models: {
+    model_id: string;
+    name: string;
+    description: string;
+    schema_version: number;
+    settings: string;
+    created_at: number;
+    updated_at: number;
+  };
+  model_schemas: { model_id: string; version: number; schema: string; created_at: number };
+  prediction_blocks: {
+    id: Generated<number>;
+    model_id: string;
+    schema_version: number;
+    day: number;
+    min_ts: number;
+    max_ts: number;
+    row_count: number;
+    created_at: number;
+    data: Uint8Array;
+  };
+  prediction_keys: { model_id: string; prediction_id: string; ts: number };
+  outcomes: {
+    model_id: string;
+    prediction_id: string;
+    label: string | null;
+    value: number | null;
+    ts: number;
+    received_at: number;
+    prediction_ts: number | null;
+  };
+  api_keys: {
+    id: string;
+    name: string;
+    scopes: string;
+    hash: string;
+    created_at: number;
+    revoked_at: number | null;
+    last_used_at: number | null;
+  };
+  job_runs: {
+    id: string;
+    job: string;
+    model_id: string | null;
+    status: string;
+    started_at: number;
+    finished_at: number | null;
+    details: string;
+    error: string | null;
+  };
+}

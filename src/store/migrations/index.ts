@@ -1,0 +1,18 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectTypes } from './dialect-types.js';
+import * as m0001 from './0001-foundation.js';
+
+/** The one portable list of migrations, in order. Names never change once released. */
+const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<void>][] = [['0001-foundation', m0001.up]];
+
+export const MIGRATION_NAMES = MIGRATIONS.map(([name]) => name);
+
+export function migrationProvider(types: DialectTypes): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, up] of MIGRATIONS) out[name] = { up: (db) => up(db, types) };
+      return out;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { encodeColumns } from '../blocks/codec.js';
+import { takeColumnSet } from '../blocks/columns.js';
+import { idColumn, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
+import type { DB } from '../db-types.js';
+import { KyselyStore } from '../kysely-store.js';
+import { POSTGRES_TYPES } from '../migrations/dialect-types.js';
+import type { PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
+
+export interface PostgresOptions {
+  /** postgres://user@host:port/db */
+  url: string;
+  /** schema to use (created when missing); default `public` */
+  schema?: string;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+
+/** The PostgreSQL store: the same tables as SQLite, through a pg pool under Kysely. */
+export class PostgresStore extends KyselyStore {
+  readonly backend = 'postgres' as const;
+  readonly capabilities: StoreCapabilities = { copy: true, skipLocked: true, advisoryLocks: true, multiInstance: true };
+  protected readonly types = POSTGRES_TYPES;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    db: Kysely<DB> | Transaction<DB>,
+  ) {
+    super(db);
+  }
+
+  static async open(options: PostgresOptions): Promise<PostgresStore> {
+    const schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // bigint columns hold epoch milliseconds and counts: safe as JS numbers
+      types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+      options: `-c search_path=${schema}`,
+    });
+    pool.on('error', () => {
+      /* idle client errors surface on the next query */
+    });
+    if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return new PostgresStore(pool, db);
+  }
+
+  protected withExecutor(db: Kysely<DB> | Transaction<DB>): PostgresStore {
+    return new PostgresStore(this.pool, db);
+  }
+
+  async writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
+    return this.transaction(async (tx) => {
+      const self = tx as PostgresStore;
+      const now = Date.now();
+      const results: PredictionWriteResult[] = [];
+      for (const batch of batches) {
+        const ids = idColumn(batch.columns) as string[];
+        const ts = tsColumn(batch.columns);
+        const inserted = await sql<{ prediction_id: string }>`
+          INSERT INTO prediction_keys (model_id, prediction_id, ts)
+          SELECT ${batch.model_id}, k.id, k.ts FROM unnest(${ids}::text[], ${Array.from(ts)}::bigint[]) AS k(id, ts)
+          ON CONFLICT DO NOTHING RETURNING prediction_id`.execute(self.db);
+        const fresh = new Set(inserted.rows.map((r) => r.prediction_id));
+        const keep: number[] = [];
+        const duplicates: string[] = [];
+        const duplicateRows: number[] = [];
+        for (let i = 0; i < ids.length; i++) {
+          if (fresh.delete(ids[i])) keep.push(i);
+          else {
+            duplicates.push(ids[i]);
+            duplicateRows.push(i);
+          }
+        }
+        if (keep.length > 0) {
+          const set = keep.length === ids.length ? batch.columns : takeColumnSet(batch.columns, keep);
+          for (const part of splitByDay(set)) {
+            await self.db
+              .insertInto('prediction_blocks')
+              .values({
+                model_id: batch.model_id,
+                schema_version: batch.schema_version,
+                day: part.day,
+                min_ts: part.minTs,
+                max_ts: part.maxTs,
+                row_count: part.columns.rows,
+                created_at: now,
+                data: encodeColumns(part.columns),
+              })
+              .execute();
+          }
+          if (await self.hasOrphanOutcomes(batch.model_id)) {
+            await sql`
+              UPDATE outcomes o SET prediction_ts = k.ts FROM prediction_keys k
+              WHERE o.model_id = ${batch.model_id} AND o.prediction_ts IS NULL
+                AND k.model_id = o.model_id AND k.prediction_id = o.prediction_id
+                AND o.prediction_id = ANY(${keep.map((i) => ids[i])}::text[])`.execute(self.db);
+          }
+        }
+        results.push({ inserted: keep.length, duplicates, duplicateRows });
+      }
+      return results;
+    });
+  }
+
+  protected async readBlockData(ids: number[]): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    if (ids.length === 0) return out;
+    const rows = await this.db.selectFrom('prediction_blocks').select(['id', 'data']).where('id', 'in', ids).execute();
+    for (const r of rows) out.set(Number(r.id), r.data);
+    return out;
+  }
+
+  /** The pool, for backend-specific fast paths (COPY) and tests. */
+  get pgPool(): pg.Pool {
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isTransaction) return;
+    await this.root().destroy();
+  }
+}

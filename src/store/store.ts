@@ -1,0 +1,203 @@
+import type { Model, ModelSchema, ModelSettings } from '../domain/model-schema.js';
+import type { ColumnSet } from './blocks/columns.js';
+
+/**
+ * The one storage interface. Two backends implement it (embedded SQLite, PostgreSQL); the
+ * conformance suite in test/store runs every behaviour against both. Nothing outside src/store
+ * writes SQL. Times are epoch milliseconds (UTC).
+ */
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
+
+  /** Bring the schema up to date (idempotent; safe when several instances start together). */
+  migrate(): Promise<void>;
+  /** Applied and pending migrations. */
+  migrationStatus(): Promise<{ applied: string[]; pending: string[] }>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Run `fn` in one transaction; everything it does through `tx` commits or rolls back together. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+
+  // ── models ────────────────────────────────────────────────────────────────────────────
+  /** Insert a model with schema version 1. Throws AppError('conflict') when the id exists. */
+  createModel(model: Model): Promise<void>;
+  getModel(modelId: string): Promise<Model | null>;
+  listModels(page: PageRequest): Promise<Page<Model>>;
+  /**
+   * Change a model. A schema that differs from the current one becomes a new schema version;
+   * rows already written keep the version they were written with. Returns the updated model.
+   */
+  updateModel(modelId: string, change: ModelChange, now: number): Promise<Model>;
+  /** A schema version of a model (null when unknown). */
+  getModelSchema(modelId: string, version: number): Promise<ModelSchema | null>;
+  listModelSchemas(modelId: string): Promise<{ version: number; schema: ModelSchema; created_at: number }[]>;
+
+  // ── predictions ───────────────────────────────────────────────────────────────────────
+  /**
+   * Write batches of predictions in one transaction (group commit). Each batch is atomic on its
+   * own (a savepoint): the result says per batch which prediction ids already existed (those
+   * rows are skipped: idempotency on (model_id, prediction_id)). When this resolves, the rows
+   * are committed.
+   */
+  writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]>;
+  /**
+   * Stream the predictions of a model with `from <= ts < to`, block by block, only the columns
+   * asked for (all when `columns` is absent). Rows outside the range are already removed.
+   */
+  scanPredictions(query: PredictionScan): AsyncIterable<PredictionBlock>;
+  /** Predictions in (ts, prediction_id) order, cursor-paged. */
+  listPredictions(query: PredictionListQuery): Promise<Page<PredictionRecord>>;
+  getPrediction(modelId: string, predictionId: string): Promise<PredictionRecord | null>;
+  /** Number of predictions per UTC day (YYYY-MM-DD) for `from <= ts < to`. */
+  countPredictionsByDay(modelId: string, from: number, to: number): Promise<{ day: string; count: number }[]>;
+  countPredictions(modelId: string, from: number, to: number): Promise<number>;
+
+  // ── outcomes ──────────────────────────────────────────────────────────────────────────
+  /**
+   * Upsert outcomes (delayed ground truth) by (model_id, prediction_id); a later write for the
+   * same prediction replaces the earlier one (a correction). Outcomes whose prediction has not
+   * arrived yet are kept and joined when it does.
+   */
+  writeOutcomes(rows: OutcomeRecord[]): Promise<{ written: number; linked: number }>;
+  /** Outcomes whose prediction's timestamp is in [from, to). */
+  scanOutcomes(modelId: string, from: number, to: number): Promise<OutcomeRecord[]>;
+  getOutcome(modelId: string, predictionId: string): Promise<OutcomeRecord | null>;
+
+  // ── retention ─────────────────────────────────────────────────────────────────────────
+  /**
+   * Delete at most `limit` predictions-worth of storage of a model older than `before` (whole
+   * UTC days strictly before the day of `before`), in one short transaction so ingestion is
+   * never blocked for long. Call again until `done`.
+   */
+  deletePredictionsBefore(modelId: string, before: number, limit: number): Promise<{ deleted: number; done: boolean }>;
+
+  // ── API keys ──────────────────────────────────────────────────────────────────────────
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Returns false when no such active key exists. */
+  revokeApiKey(id: string, now: number): Promise<boolean>;
+  countActiveApiKeys(): Promise<number>;
+  touchApiKey(id: string, now: number): Promise<void>;
+
+  // ── jobs (retention and, later, analysis) ─────────────────────────────────────────────
+  recordJobRun(run: JobRunRecord): Promise<void>;
+  listJobRuns(query: { job?: string; model_id?: string; status?: string } & PageRequest): Promise<Page<JobRunRecord>>;
+}
+
+export interface StoreCapabilities {
+  /** bulk load through COPY (PostgreSQL) */
+  readonly copy: boolean;
+  /** row claiming with FOR UPDATE SKIP LOCKED */
+  readonly skipLocked: boolean;
+  /** session/transaction advisory locks */
+  readonly advisoryLocks: boolean;
+  /** several processes may use the store at once */
+  readonly multiInstance: boolean;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** opaque; absent on the last page */
+  next_cursor?: string;
+}
+
+export interface ModelChange {
+  name?: string;
+  description?: string;
+  schema?: ModelSchema;
+  settings?: ModelSettings;
+}
+
+/** Predictions of one model and schema version, column by column (see blocks/columns.ts COL). */
+export interface PredictionBatch {
+  model_id: string;
+  schema_version: number;
+  columns: ColumnSet;
+}
+
+export interface PredictionWriteResult {
+  inserted: number;
+  /** prediction ids that were already stored (rows skipped) */
+  duplicates: string[];
+  /** row numbers (in the batch) of those duplicates */
+  duplicateRows: number[];
+}
+
+export interface PredictionScan {
+  model_id: string;
+  from: number;
+  to: number;
+  /** column names to decode (blocks/columns.ts COL); all when absent */
+  columns?: ReadonlySet<string>;
+}
+
+export interface PredictionBlock {
+  schema_version: number;
+  columns: ColumnSet;
+}
+
+export interface PredictionListQuery extends PageRequest {
+  model_id: string;
+  from?: number;
+  to?: number;
+}
+
+/** One prediction as read back through the API. */
+export interface PredictionRecord {
+  prediction_id: string;
+  model_id: string;
+  model_version: string | null;
+  schema_version: number;
+  timestamp: number;
+  features: Record<string, number | string | boolean | null>;
+  prediction: { label?: string; confidence?: number; probabilities?: Record<string, number>; value?: number };
+  explanation?: Record<string, number>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface OutcomeRecord {
+  model_id: string;
+  prediction_id: string;
+  /** actual class label (classification) */
+  label: string | null;
+  /** actual value (regression) */
+  value: number | null;
+  /** when the outcome was observed */
+  timestamp: number;
+  received_at: number;
+  /** the prediction's timestamp once known */
+  prediction_ts: number | null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  scopes: ApiScope[];
+  /** SHA-256 hex of the secret part */
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export type ApiScope = 'ingest' | 'read' | 'admin';
+
+export interface JobRunRecord {
+  id: string;
+  job: string;
+  model_id: string | null;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  started_at: number;
+  finished_at: number | null;
+  /** job-specific figures (e.g. rows deleted) */
+  details: Record<string, unknown>;
+  error: string | null;
+}
