@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { registerServe } from './serve.js';
+
+const program = new Command();
+program
+  .name('driftwatch')
+  .description('Monitoring for machine-learning models in production: drift, fairness, performance, incidents and alerts.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerServe(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof ConfigError) console.error(e.message);
+  else console.error(`driftwatch: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config, ConfigExtensions } from '../config/config.js';
+import { GroupCommitWriter } from '../ingest/group-commit.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import type { Store } from '../store/store.js';
+import { KeyVerifier } from './auth/api-keys.js';
+import type { AppContext } from './context.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerErrorHandler } from './plugins/errors.js';
+import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
+import { outcomeRoutes } from './routes/outcomes.js';
+import { predictionRoutes } from './routes/predictions.js';
+import { ErrorResponse } from './routes/schemas.js';
+
+export interface BuildAppOptions {
+  config: Config & { extensions: ConfigExtensions };
+  store: Store;
+  clock?: () => number;
+  /** pino options or false (tests) */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
+
+/** Build the Fastify app (not listening). Tests use `app.inject`; `serve` calls listen. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, store } = options;
+  const clock = options.clock ?? Date.now;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.log.level,
+            timestamp: () => `,"time":"${new Date().toISOString()}"`,
+            redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.secret', '*.password'], censor: '[redacted]' },
+            ...(typeof options.logger === 'object' ? options.logger : {}),
+          },
+    bodyLimit: config.server.body_limit_bytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const writer = new GroupCommitWriter(store);
+  const ctx: AppContext = {
+    config,
+    store,
+    clock,
+    writer,
+    ingest: new IngestService(store, writer, clock),
+    keys: new KeyVerifier(store, clock),
+  };
+  app.decorate('ctx', ctx);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // NDJSON bodies reach the route as a stream of any length; the route enforces the byte limit
+  app.addContentTypeParser(NDJSON_TYPES, (_request, payload, done) => done(null, payload));
+  app.addSchema(ErrorResponse);
+
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'driftwatch API',
+        version: '0.1.0',
+        description: 'Monitoring for machine-learning models in production. Every /api route needs `Authorization: Bearer <API key>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app);
+
+  await app.register(healthRoutes);
+  await app.register(modelRoutes);
+  await app.register(predictionRoutes);
+  await app.register(outcomeRoutes);
+
+  app.addHook('onClose', async () => {
+    await writer.close();
+  });
+  return app;
+}

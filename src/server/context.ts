@@ -1,0 +1,28 @@
+import type { Config, ConfigExtensions } from '../config/config.js';
+import type { GroupCommitWriter } from '../ingest/group-commit.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import type { ApiKeyRecord, ApiScope, Store } from '../store/store.js';
+import type { KeyVerifier } from './auth/api-keys.js';
+
+/** What routes can reach: domain services, never SQL. */
+export interface AppContext {
+  config: Config & { extensions: ConfigExtensions };
+  store: Store;
+  clock: () => number;
+  writer: GroupCommitWriter;
+  ingest: IngestService;
+  keys: KeyVerifier;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    apiKey?: ApiKeyRecord;
+  }
+  interface FastifyContextConfig {
+    /** scope a route needs; GET routes default to `read`, others to `admin` */
+    scope?: ApiScope | 'public';
+  }
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { type Config, type ConfigExtensions } from '../config/config.js';
+import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
+import { createApiKey } from './auth/api-keys.js';
+import { buildApp } from './app.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  /** the admin key created on first start (printed once), if any */
+  bootstrapKey?: string;
+  close(): Promise<void>;
+}
+
+/** Open the store, create the first admin key on a fresh install, listen, and close gracefully on SIGTERM/SIGINT. */
+export async function startServer(
+  config: Config & { extensions: ConfigExtensions },
+  options: { handleSignals?: boolean; print?: (line: string) => void } = {},
+): Promise<RunningServer> {
+  const store = await createStore({
+    databaseUrl: config.store.database_url,
+    pgSchema: config.store.pg_schema,
+    sqlitePath: config.store.sqlite_path,
+    sqliteSynchronous: config.store.sqlite_synchronous,
+  });
+  let bootstrapKey: string | undefined;
+  if ((await store.countActiveApiKeys()) === 0 && (await store.listApiKeys()).length === 0) {
+    const created = await createApiKey(store, 'bootstrap admin', ['admin'], Date.now());
+    bootstrapKey = created.token;
+    (options.print ?? console.log)(
+      `\nNo API key existed, so an admin key was created. It is shown this once; keep it safe:\n\n  ${created.token}\n\nCreate more with \`driftwatch keys create\`.\n`,
+    );
+  }
+  const app = await buildApp({ config, store });
+  const url = await app.listen({ host: config.server.host, port: config.server.port });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const timer = setTimeout(() => {
+        app.log.error('graceful shutdown timed out; exiting');
+        process.exit(1);
+      }, config.server.shutdown_timeout_ms);
+      timer.unref();
+      await app.close(); // stops accepting, waits for in-flight requests and the group-commit writer
+      await store.close();
+      clearTimeout(timer);
+    })());
+  if (options.handleSignals) {
+    const onSignal = (signal: string) => {
+      app.log.info({ signal }, 'shutting down');
+      close().then(
+        () => process.exit(0),
+        (e) => {
+          app.log.error({ err: e }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  return { app, store, url, bootstrapKey, close };
+}
