@@ -52,4 +52,36 @@ export interface DB {
     details: string;
     error: string | null;
   };
+  baselines: {
+    snapshot_id: string;
+    model_id: string;
+    model_version: string | null;
+    schema_version: number;
+    is_active: number;
+    created_at: number;
+    created_by: string | null;
+    archived_at: number | null;
+    source: string;
+    sample_count: number;
+    content_hash: string;
+    metadata: string;
+    summary: string;
+    data: Uint8Array;
+  };
+  monitoring_records: {
+    record_id: string;
+    model_id: string;
+    status: string;
+    timestamp: number;
+    period_start: number;
+    period_end: number;
+    sample_count: number;
+    baseline_id: string | null;
+    aggregated_score: number | null;
+    max_severity: string | null;
+    duration_ms: number;
+    trigger: string;
+    body: string;
+    error: string | null;
+  };
 }

@@ -6,6 +6,7 @@ import { decodeColumns } from './blocks/codec.js';
 import { COL } from './blocks/columns.js';
 import { filterByTime, idColumn, rowToRecord, tsColumn } from './blocks/prediction-rows.js';
 import type { DB } from './db-types.js';
+import { type BaselineRow, type MonitoringRecordRow, type RecordQuery, type RecordStatus, monitoringQueries as mq } from './monitoring-store.js';
 import type { DialectTypes } from './migrations/dialect-types.js';
 import { MIGRATION_NAMES, migrationProvider } from './migrations/index.js';
 import type {
@@ -523,5 +524,34 @@ export abstract class KyselyStore implements Store {
       details: JSON.parse(r.details) as Record<string, unknown>,
     }));
     return rows.length > query.limit ? { items, next_cursor: encodeCursor(items[items.length - 1].id) } : { items };
+  }
+
+  // ── baselines and monitoring records (monitoring-store.ts) ───────────────────────────
+  createBaseline(row: BaselineRow & { data: Uint8Array }): Promise<void> {
+    return this.transaction((tx) => mq.createBaseline((tx as KyselyStore).db, row));
+  }
+  getBaseline(snapshotId: string, withData = false): Promise<BaselineRow | null> {
+    return mq.getBaseline(this.db, { snapshotId }, withData);
+  }
+  getActiveBaseline(modelId: string, withData = false): Promise<BaselineRow | null> {
+    return mq.getBaseline(this.db, { activeOf: modelId }, withData);
+  }
+  listBaselines(modelId: string | undefined, page: PageRequest): Promise<Page<BaselineRow>> {
+    return mq.listBaselines(this.db, modelId, page);
+  }
+  activateBaseline(snapshotId: string, now: number): Promise<BaselineRow | null> {
+    return this.transaction((tx) => mq.activateBaseline((tx as KyselyStore).db, snapshotId, now));
+  }
+  insertRecord(row: MonitoringRecordRow): Promise<void> {
+    return mq.insertRecord(this.db, row);
+  }
+  getRecord(recordId: string): Promise<MonitoringRecordRow | null> {
+    return mq.getRecord(this.db, recordId);
+  }
+  listRecords(query: RecordQuery): Promise<Page<MonitoringRecordRow>> {
+    return mq.listRecords(this.db, query);
+  }
+  latestRecords(status?: RecordStatus): Promise<MonitoringRecordRow[]> {
+    return mq.latestRecords(this.db, status);
   }
 }

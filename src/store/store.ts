@@ -1,12 +1,13 @@
 import type { Model, ModelSchema, ModelSettings } from '../domain/model-schema.js';
 import type { ColumnSet } from './blocks/columns.js';
+import type { MonitoringStore } from './monitoring-store.js';
 
 /**
  * The one storage interface. Two backends implement it (embedded SQLite, PostgreSQL); the
  * conformance suite in test/store runs every behaviour against both. Nothing outside src/store
  * writes SQL. Times are epoch milliseconds (UTC).
  */
-export interface Store {
+export interface Store extends MonitoringStore {
   readonly backend: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
 
