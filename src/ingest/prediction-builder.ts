@@ -27,6 +27,8 @@ export class PredictionBuilder {
   private readonly categorical: DictBuilder[] = [];
   private readonly label?: DictBuilder;
   private readonly confidence: Float64Array;
+  private readonly score?: Float64Array;
+  private readonly positiveIndex: number;
   private readonly probs: Float64Array[] = [];
   private readonly value?: Float64Array;
   private readonly explain: Float64Array[] = [];
@@ -59,6 +61,8 @@ export class PredictionBuilder {
     }
     this.confidence = new Float64Array(capacity);
     this.labelIndex = new Map(schema.labels.map((l, i) => [l, i]));
+    this.positiveIndex = schema.task === 'binary_classification' && schema.positive_label !== undefined ? schema.labels.indexOf(schema.positive_label) : -1;
+    if (this.positiveIndex >= 0) this.score = new Float64Array(capacity);
     if (schema.task === 'regression') this.value = new Float64Array(capacity);
     else {
       this.label = new DictBuilder(capacity);
@@ -190,6 +194,12 @@ export class PredictionBuilder {
       }
       this.confidence[r] = conf as number;
       if (labelIdx >= 0) this.label!.set(r, schema.labels[labelIdx]);
+      if (this.score) {
+        // P(positive): from probabilities, else from the confidence of the predicted label
+        const pp = this.probs[this.positiveIndex][r];
+        const c = conf as number;
+        this.score[r] = !Number.isNaN(pp) ? pp : Number.isNaN(c) || labelIdx < 0 ? NaN : labelIdx === this.positiveIndex ? c : 1 - c;
+      }
     }
 
     // explanation
@@ -253,6 +263,7 @@ export class PredictionBuilder {
     else {
       columns.set(COL.label, dict(this.label!));
       columns.set(COL.confidence, f64(this.confidence));
+      if (this.score) columns.set(COL.score, f64(this.score));
       schema.labels.forEach((l, i) => columns.set(COL.probability(l), f64(this.probs[i])));
     }
     schema.explanation_features.forEach((f, i) => columns.set(COL.explanation(f), f64(this.explain[i])));

@@ -23,7 +23,14 @@ export interface DB {
     created_at: number;
     data: Uint8Array;
   };
-  prediction_keys: { model_id: string; prediction_id: string; ts: number };
+  prediction_keys: {
+    model_id: string;
+    prediction_id: string;
+    ts: number;
+    pred_label: string | null;
+    pred_score: number | null;
+    pred_value: number | null;
+  };
   outcomes: {
     model_id: string;
     prediction_id: string;
@@ -32,6 +39,9 @@ export interface DB {
     ts: number;
     received_at: number;
     prediction_ts: number | null;
+    pred_label: string | null;
+    pred_score: number | null;
+    pred_value: number | null;
   };
   api_keys: {
     id: string;

@@ -73,9 +73,24 @@ export abstract class KyselyStore implements Store {
     return this.db as Kysely<DB>;
   }
 
+  /**
+   * Schema that holds Kysely's migration tables. PostgreSQL must name it: without one, Kysely
+   * takes a migration table in any schema of the database as its own.
+   */
+  protected migrationTableSchema(): string | undefined {
+    return undefined;
+  }
+
+  private migrator(): Migrator {
+    return new Migrator({
+      db: this.root() as unknown as Kysely<unknown>,
+      provider: migrationProvider(this.types),
+      migrationTableSchema: this.migrationTableSchema(),
+    });
+  }
+
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.root() as unknown as Kysely<unknown>, provider: migrationProvider(this.types) });
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await this.migrator().migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error');
       throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -83,8 +98,7 @@ export abstract class KyselyStore implements Store {
   }
 
   async migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
-    const migrator = new Migrator({ db: this.root() as unknown as Kysely<unknown>, provider: migrationProvider(this.types) });
-    const all = await migrator.getMigrations();
+    const all = await this.migrator().getMigrations();
     const applied = all.filter((m) => m.executedAt).map((m) => m.name);
     return { applied, pending: MIGRATION_NAMES.filter((n) => !applied.includes(n)) };
   }
@@ -338,7 +352,7 @@ export abstract class KyselyStore implements Store {
           const part = list.slice(i, i + 400);
           const keys = await self.db
             .selectFrom('prediction_keys')
-            .select(['prediction_id', 'ts'])
+            .select(['prediction_id', 'ts', 'pred_label', 'pred_score', 'pred_value'])
             .where('model_id', '=', modelId)
             .where(
               'prediction_id',
@@ -346,9 +360,10 @@ export abstract class KyselyStore implements Store {
               part.map((r) => r.prediction_id),
             )
             .execute();
-          const tsById = new Map(keys.map((k) => [k.prediction_id, Number(k.ts)]));
+          const byId = new Map(keys.map((k) => [k.prediction_id, k]));
           const values = part.map((r) => {
-            const pts = tsById.get(r.prediction_id) ?? null;
+            const k = byId.get(r.prediction_id);
+            const pts = k ? Number(k.ts) : null;
             if (pts !== null) linked++;
             return {
               model_id: r.model_id,
@@ -358,6 +373,9 @@ export abstract class KyselyStore implements Store {
               ts: r.timestamp,
               received_at: r.received_at,
               prediction_ts: pts,
+              pred_label: k?.pred_label ?? null,
+              pred_score: k?.pred_score ?? null,
+              pred_value: k?.pred_value ?? null,
             };
           });
           await self.db
@@ -370,6 +388,9 @@ export abstract class KyselyStore implements Store {
                 ts: eb.ref('excluded.ts'),
                 received_at: eb.ref('excluded.received_at'),
                 prediction_ts: eb.ref('excluded.prediction_ts'),
+                pred_label: eb.ref('excluded.pred_label'),
+                pred_score: eb.ref('excluded.pred_score'),
+                pred_value: eb.ref('excluded.pred_value'),
               })),
             )
             .execute();
@@ -388,6 +409,9 @@ export abstract class KyselyStore implements Store {
       timestamp: Number(r.ts),
       received_at: Number(r.received_at),
       prediction_ts: r.prediction_ts === null ? null : Number(r.prediction_ts),
+      pred_label: r.pred_label,
+      pred_score: r.pred_score === null ? null : Number(r.pred_score),
+      pred_value: r.pred_value === null ? null : Number(r.pred_value),
     };
   }
 

@@ -176,6 +176,10 @@ export interface OutcomeRecord {
   received_at: number;
   /** the prediction's timestamp once known */
   prediction_ts: number | null;
+  /** what was predicted (label, positive-class score, value), once the prediction is known */
+  pred_label?: string | null;
+  pred_score?: number | null;
+  pred_value?: number | null;
 }
 
 export interface ApiKeyRecord {

@@ -42,6 +42,8 @@ export const COL = {
   latency: 'latency_ms',
   label: 'label',
   confidence: 'confidence',
+  /** probability of the positive label (binary classification) */
+  score: 'score',
   value: 'value',
   feature: (name: string) => `f:${name}`,
   probability: (label: string) => `p:${label}`,

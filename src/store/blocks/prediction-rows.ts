@@ -121,3 +121,26 @@ export function rowToRecord(set: ColumnSet, row: number, modelId: string, schema
   if (typeof meta === 'string') record.metadata = JSON.parse(meta) as Record<string, unknown>;
   return record;
 }
+
+/** What each row predicted: label, positive-class score and value (null/NaN where absent). */
+export interface PredictedValues {
+  label(row: number): string | null;
+  score(row: number): number | null;
+  value(row: number): number | null;
+}
+
+export function predictedValues(set: ColumnSet): PredictedValues {
+  const l = set.columns.get(COL.label);
+  const s = set.columns.get(COL.score);
+  const v = set.columns.get(COL.value);
+  const num = (c: Column | undefined) => (row: number) => {
+    if (!c || c.kind !== 'f64') return null;
+    const x = c.values[row];
+    return Number.isNaN(x) ? null : x;
+  };
+  return {
+    label: (row) => (l && l.kind === 'dict' && l.codes[row] >= 0 ? l.dict[l.codes[row]] : null),
+    score: num(s),
+    value: num(v),
+  };
+}

@@ -45,6 +45,11 @@ export async function up(db: Kysely<unknown>, t: DialectTypes): Promise<void> {
     .addColumn('model_id', 'text', (c) => c.notNull())
     .addColumn('prediction_id', 'text', (c) => c.notNull())
     .addColumn('ts', 'bigint', (c) => c.notNull())
+    // what was predicted, copied onto outcomes when they link, so rolling performance windows
+    // are computed from outcome rows alone
+    .addColumn('pred_label', 'text')
+    .addColumn('pred_score', t.double)
+    .addColumn('pred_value', t.double)
     .addPrimaryKeyConstraint('prediction_keys_pk', ['model_id', 'prediction_id']);
   if (t.clusteredSuffix) keys = keys.modifyEnd(t.clusteredSuffix);
   await keys.execute();
@@ -59,6 +64,9 @@ export async function up(db: Kysely<unknown>, t: DialectTypes): Promise<void> {
     .addColumn('ts', 'bigint', (c) => c.notNull())
     .addColumn('received_at', 'bigint', (c) => c.notNull())
     .addColumn('prediction_ts', 'bigint')
+    .addColumn('pred_label', 'text')
+    .addColumn('pred_score', t.double)
+    .addColumn('pred_value', t.double)
     .addPrimaryKeyConstraint('outcomes_pk', ['model_id', 'prediction_id']);
   if (t.clusteredSuffix) outcomes = outcomes.modifyEnd(t.clusteredSuffix);
   await outcomes.execute();

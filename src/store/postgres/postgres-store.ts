@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { encodeColumns } from '../blocks/codec.js';
 import { takeColumnSet } from '../blocks/columns.js';
-import { idColumn, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
+import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
 import type { DB } from '../db-types.js';
 import { KyselyStore } from '../kysely-store.js';
 import { POSTGRES_TYPES } from '../migrations/dialect-types.js';
@@ -27,8 +27,13 @@ export class PostgresStore extends KyselyStore {
   private constructor(
     private readonly pool: pg.Pool,
     db: Kysely<DB> | Transaction<DB>,
+    private readonly schema: string,
   ) {
     super(db);
+  }
+
+  protected override migrationTableSchema(): string {
+    return this.schema;
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -46,11 +51,11 @@ export class PostgresStore extends KyselyStore {
     });
     if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return new PostgresStore(pool, db);
+    return new PostgresStore(pool, db, schema);
   }
 
   protected withExecutor(db: Kysely<DB> | Transaction<DB>): PostgresStore {
-    return new PostgresStore(this.pool, db);
+    return new PostgresStore(this.pool, db, this.schema);
   }
 
   async writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
@@ -61,9 +66,14 @@ export class PostgresStore extends KyselyStore {
       for (const batch of batches) {
         const ids = idColumn(batch.columns) as string[];
         const ts = tsColumn(batch.columns);
+        const pv = predictedValues(batch.columns);
+        const labels = ids.map((_, i) => pv.label(i));
+        const scores = ids.map((_, i) => pv.score(i));
+        const values = ids.map((_, i) => pv.value(i));
         const inserted = await sql<{ prediction_id: string }>`
-          INSERT INTO prediction_keys (model_id, prediction_id, ts)
-          SELECT ${batch.model_id}, k.id, k.ts FROM unnest(${ids}::text[], ${Array.from(ts)}::bigint[]) AS k(id, ts)
+          INSERT INTO prediction_keys (model_id, prediction_id, ts, pred_label, pred_score, pred_value)
+          SELECT ${batch.model_id}, k.id, k.ts, k.l, k.s, k.v
+          FROM unnest(${ids}::text[], ${Array.from(ts)}::bigint[], ${labels}::text[], ${scores}::float8[], ${values}::float8[]) AS k(id, ts, l, s, v)
           ON CONFLICT DO NOTHING RETURNING prediction_id`.execute(self.db);
         const fresh = new Set(inserted.rows.map((r) => r.prediction_id));
         const keep: number[] = [];
@@ -95,7 +105,8 @@ export class PostgresStore extends KyselyStore {
           }
           if (await self.hasOrphanOutcomes(batch.model_id)) {
             await sql`
-              UPDATE outcomes o SET prediction_ts = k.ts FROM prediction_keys k
+              UPDATE outcomes o SET prediction_ts = k.ts, pred_label = k.pred_label, pred_score = k.pred_score, pred_value = k.pred_value
+              FROM prediction_keys k
               WHERE o.model_id = ${batch.model_id} AND o.prediction_ts IS NULL
                 AND k.model_id = o.model_id AND k.prediction_id = o.prediction_id
                 AND o.prediction_id = ANY(${keep.map((i) => ids[i])}::text[])`.execute(self.db);

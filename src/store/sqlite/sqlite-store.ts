@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import { encodeColumns } from '../blocks/codec.js';
 import { takeColumnSet } from '../blocks/columns.js';
-import { idColumn, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
+import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
 import type { DB } from '../db-types.js';
 import { KyselyStore } from '../kysely-store.js';
 import { SQLITE_TYPES } from '../migrations/dialect-types.js';
@@ -60,12 +60,12 @@ export class SqliteStore extends KyselyStore {
 
   private statements(): Statements {
     this.stmts ??= {
-      insertKey: this.raw.prepare('INSERT OR IGNORE INTO prediction_keys (model_id, prediction_id, ts) VALUES (?, ?, ?)'),
+      insertKey: this.raw.prepare('INSERT OR IGNORE INTO prediction_keys (model_id, prediction_id, ts, pred_label, pred_score, pred_value) VALUES (?, ?, ?, ?, ?, ?)'),
       insertBlock: this.raw.prepare(
         'INSERT INTO prediction_blocks (model_id, schema_version, day, min_ts, max_ts, row_count, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       linkOutcome: this.raw.prepare(
-        'UPDATE outcomes SET prediction_ts = ? WHERE model_id = ? AND prediction_id = ? AND prediction_ts IS NULL',
+        'UPDATE outcomes SET prediction_ts = ?, pred_label = ?, pred_score = ?, pred_value = ? WHERE model_id = ? AND prediction_id = ? AND prediction_ts IS NULL',
       ),
       orphanExists: this.raw.prepare('SELECT 1 FROM outcomes WHERE model_id = ? AND prediction_ts IS NULL LIMIT 1').pluck(),
     };
@@ -79,11 +79,12 @@ export class SqliteStore extends KyselyStore {
       batches.map((batch) => {
         const ids = idColumn(batch.columns);
         const ts = tsColumn(batch.columns);
+        const pv = predictedValues(batch.columns);
         const keep: number[] = [];
         const duplicates: string[] = [];
         const duplicateRows: number[] = [];
         for (let i = 0; i < batch.columns.rows; i++) {
-          if (s.insertKey.run(batch.model_id, ids[i], ts[i]).changes === 1) keep.push(i);
+          if (s.insertKey.run(batch.model_id, ids[i], ts[i], pv.label(i), pv.score(i), pv.value(i)).changes === 1) keep.push(i);
           else {
             duplicates.push(ids[i] as string);
             duplicateRows.push(i);
@@ -95,7 +96,7 @@ export class SqliteStore extends KyselyStore {
           s.insertBlock.run(batch.model_id, batch.schema_version, part.day, part.minTs, part.maxTs, part.columns.rows, now, encodeColumns(part.columns));
         }
         if (s.orphanExists.get(batch.model_id) !== undefined) {
-          for (const i of keep) s.linkOutcome.run(ts[i], batch.model_id, ids[i]);
+          for (const i of keep) s.linkOutcome.run(ts[i], pv.label(i), pv.score(i), pv.value(i), batch.model_id, ids[i]);
         }
         return { inserted: keep.length, duplicates, duplicateRows };
       });
