@@ -1,0 +1,103 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { newId } from '../domain/ids.js';
+import type { Model } from '../domain/model-schema.js';
+import { DAY_MS, toIso } from '../domain/time.js';
+import type { JobRunRecord, Store } from '../store/store.js';
+
+export const RETENTION_JOB = 'retention';
+
+/** How a retention run behaves. */
+export interface RetentionOptions {
+  /** at most this many predictions per delete (one short transaction each); default 2000 */
+  batchSize?: number;
+  clock?: () => number;
+  /** stops the run between batches (shutdown); the run is recorded as failed with what was done */
+  signal?: AbortSignal;
+  /**
+   * Move a model's cutoff earlier (e.g. a legal hold keeps an incident's period). Receives the
+   * cutoff from `settings.retention_days` and returns the one to use (never later).
+   */
+  cutoffFor?: (model: Model, cutoff: number) => Promise<number> | number;
+}
+
+/** What one retention run did, also stored as the job run's details. */
+export interface RetentionResult {
+  run_id: string;
+  status: 'succeeded' | 'failed';
+  /** predictions deleted per model */
+  deleted: Record<string, number>;
+  total_deleted: number;
+  /** cutoff (ISO) per model: whole UTC days before its day are deleted */
+  cutoffs: Record<string, string>;
+  /** per-model failures (the other models are still processed) */
+  errors: Record<string, string>;
+}
+
+async function* allModels(store: Store): AsyncGenerator<Model> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.listModels({ limit: 100, cursor });
+    yield* page.items;
+    cursor = page.next_cursor;
+  } while (cursor);
+}
+
+/**
+ * Delete every model's predictions older than its `settings.retention_days`, in small batches
+ * through `store.deletePredictionsBefore`, yielding to the event loop between batches so
+ * ingestion in the same process keeps its latency. Records a job run (`retention`) when it
+ * starts and again with the counts when it ends; never throws for a failure of the deletes
+ * (those are recorded), only when the job run itself cannot be recorded.
+ */
+export async function runRetention(store: Store, options: RetentionOptions = {}): Promise<RetentionResult> {
+  const clock = options.clock ?? Date.now;
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
+  const run: JobRunRecord = {
+    id: newId('job', clock()),
+    job: RETENTION_JOB,
+    model_id: null,
+    status: 'running',
+    started_at: clock(),
+    finished_at: null,
+    details: {},
+    error: null,
+  };
+  await store.recordJobRun(run);
+  const result: RetentionResult = { run_id: run.id, status: 'succeeded', deleted: {}, total_deleted: 0, cutoffs: {}, errors: {} };
+  const aborted = () => options.signal?.aborted === true;
+  try {
+    for await (const model of allModels(store)) {
+      if (aborted()) break;
+      try {
+        const byAge = run.started_at - model.settings.retention_days * DAY_MS;
+        const cutoff = options.cutoffFor ? Math.min(byAge, await options.cutoffFor(model, byAge)) : byAge;
+        result.cutoffs[model.model_id] = toIso(cutoff);
+        let deleted = 0;
+        for (;;) {
+          const step = await store.deletePredictionsBefore(model.model_id, cutoff, batchSize);
+          deleted += step.deleted;
+          if (step.done || aborted()) break;
+          await yieldToEventLoop();
+        }
+        result.deleted[model.model_id] = deleted;
+        result.total_deleted += deleted;
+      } catch (e) {
+        result.errors[model.model_id] = e instanceof Error ? e.message : String(e);
+      }
+      await yieldToEventLoop();
+    }
+  } catch (e) {
+    result.errors['*'] = `listing models failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const problems = Object.entries(result.errors).map(([m, err]) => `${m}: ${err}`);
+  if (aborted()) problems.push('interrupted (shutdown) before every model was processed');
+  result.status = problems.length ? 'failed' : 'succeeded';
+  await store.recordJobRun({
+    ...run,
+    status: result.status,
+    finished_at: clock(),
+    details: { deleted: result.deleted, total_deleted: result.total_deleted, cutoffs: result.cutoffs, batch_size: batchSize },
+    error: problems.length ? problems.join('; ').slice(0, 4000) : null,
+  });
+  return result;
+}

@@ -1,0 +1,130 @@
+import { Cron } from 'croner';
+import { type Config, ConfigError } from '../config/config.js';
+import type { Store } from '../store/store.js';
+import { RETENTION_JOB, type RetentionOptions, runRetention } from './retention.js';
+
+/** A job the scheduler runs on a cron expression (UTC). */
+export interface ScheduledJob {
+  name: string;
+  cron: string;
+  /** the config key the expression came from, named when it is invalid */
+  configKey?: string;
+  /** one run; `signal` aborts at shutdown. A rejection is logged, never rethrown. */
+  run(signal: AbortSignal): Promise<unknown>;
+}
+
+/** The pino-like logger the scheduler reports to. */
+export interface SchedulerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const silent: SchedulerLog = { info() {}, warn() {}, error() {} };
+
+/** Null when `expr` is a valid cron expression, else the reason. */
+export function cronProblem(expr: string): string | null {
+  try {
+    new Cron(expr, { timezone: 'UTC' }).stop();
+    return null;
+  } catch (e) {
+    return `is not a valid cron expression: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** Outcome of one attempt to run a job. */
+export type TriggerOutcome = 'succeeded' | 'failed' | 'skipped';
+
+interface Entry {
+  job: ScheduledJob;
+  cron?: Cron;
+  running?: Promise<TriggerOutcome>;
+}
+
+/**
+ * Runs jobs on cron expressions (UTC). A job never overlaps itself (a tick that comes while the
+ * previous run is still going is skipped and logged), and a failing run is logged and never
+ * takes the process down. `stop` aborts running jobs and waits for them.
+ */
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly abort = new AbortController();
+  private started = false;
+
+  constructor(private readonly log: SchedulerLog = silent) {}
+
+  /** Add a job; throws ConfigError naming the key when its cron expression is invalid. */
+  add(job: ScheduledJob): this {
+    const problem = cronProblem(job.cron);
+    if (problem) throw new ConfigError([{ key: job.configKey ?? `scheduler.${job.name}`, problem }]);
+    if (this.entries.has(job.name)) throw new Error(`job "${job.name}" is already scheduled`);
+    this.entries.set(job.name, { job });
+    if (this.started) this.schedule(this.entries.get(job.name)!);
+    return this;
+  }
+
+  start(): this {
+    if (this.started) return this;
+    this.started = true;
+    for (const entry of this.entries.values()) this.schedule(entry);
+    return this;
+  }
+
+  private schedule(entry: Entry): void {
+    entry.cron = new Cron(entry.job.cron, { timezone: 'UTC', unref: true, catch: true }, () => {
+      void this.trigger(entry.job.name);
+    });
+  }
+
+  /** Run a job now unless it is already running (then 'skipped'). Never rejects. */
+  trigger(name: string): Promise<TriggerOutcome> {
+    const entry = this.entries.get(name);
+    if (!entry) return Promise.reject(new Error(`no job "${name}"`));
+    if (this.abort.signal.aborted) return Promise.resolve('skipped');
+    if (entry.running) {
+      this.log.warn({ job: name }, 'previous run still going; this tick is skipped');
+      return Promise.resolve('skipped');
+    }
+    const started = Date.now();
+    entry.running = (async (): Promise<TriggerOutcome> => {
+      try {
+        const result = await entry.job.run(this.abort.signal);
+        this.log.info({ job: name, ms: Date.now() - started, result }, 'job run finished');
+        const failed = typeof result === 'object' && result !== null && (result as { status?: unknown }).status === 'failed';
+        return failed ? 'failed' : 'succeeded';
+      } catch (e) {
+        this.log.error({ job: name, err: e }, 'job run failed');
+        return 'failed';
+      } finally {
+        entry.running = undefined;
+      }
+    })();
+    return entry.running;
+  }
+
+  /** When a job runs next (null when not scheduled). */
+  nextRun(name: string): Date | null {
+    return this.entries.get(name)?.cron?.nextRun() ?? null;
+  }
+
+  isRunning(name: string): boolean {
+    return this.entries.get(name)?.running !== undefined;
+  }
+
+  /** Stop ticking, abort running jobs and wait until they have stopped. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    for (const entry of this.entries.values()) entry.cron?.stop();
+    await Promise.all([...this.entries.values()].map((e) => e.running));
+  }
+}
+
+/** The scheduler `serve` runs: retention on `scheduler.retention_cron`. */
+export function createScheduler(config: Config, store: Store, log?: SchedulerLog, retention: Omit<RetentionOptions, 'signal'> = {}): Scheduler {
+  return new Scheduler(log).add({
+    name: RETENTION_JOB,
+    cron: config.scheduler.retention_cron,
+    configKey: 'scheduler.retention_cron',
+    run: (signal) => runRetention(store, { ...retention, signal }),
+  });
+}
