@@ -119,6 +119,12 @@ export class Scheduler {
   }
 }
 
+/** Throws ConfigError naming the key when a cron expression of `config.scheduler` is invalid. */
+export function assertSchedulerConfig(config: Config): void {
+  const problem = cronProblem(config.scheduler.retention_cron);
+  if (problem) throw new ConfigError([{ key: 'scheduler.retention_cron', problem }]);
+}
+
 /** The scheduler `serve` runs: retention on `scheduler.retention_cron`. */
 export function createScheduler(config: Config, store: Store, log?: SchedulerLog, retention: Omit<RetentionOptions, 'signal'> = {}): Scheduler {
   return new Scheduler(log).add({

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigExtensions } from '../config/config.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
+import { type Scheduler, assertSchedulerConfig, createScheduler } from '../scheduler/scheduler.js';
 import { createApiKey } from './auth/api-keys.js';
 import { buildApp } from './app.js';
 
@@ -11,6 +12,8 @@ export interface RunningServer {
   url: string;
   /** the admin key created on first start (printed once), if any */
   bootstrapKey?: string;
+  /** retention (and later jobs), when `scheduler.enabled` */
+  scheduler?: Scheduler;
   close(): Promise<void>;
 }
 
@@ -19,6 +22,7 @@ export async function startServer(
   config: Config & { extensions: ConfigExtensions },
   options: { handleSignals?: boolean; print?: (line: string) => void } = {},
 ): Promise<RunningServer> {
+  if (config.scheduler.enabled) assertSchedulerConfig(config);
   const store = await createStore({
     databaseUrl: config.store.database_url,
     pgSchema: config.store.pg_schema,
@@ -34,7 +38,9 @@ export async function startServer(
     );
   }
   const app = await buildApp({ config, store });
+  const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log) : undefined;
   const url = await app.listen({ host: config.server.host, port: config.server.port });
+  scheduler?.start();
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -43,6 +49,7 @@ export async function startServer(
         process.exit(1);
       }, config.server.shutdown_timeout_ms);
       timer.unref();
+      await scheduler?.stop(); // aborts a running retention between batches
       await app.close(); // stops accepting, waits for in-flight requests and the group-commit writer
       await store.close();
       clearTimeout(timer);
@@ -61,5 +68,5 @@ export async function startServer(
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { app, store, url, bootstrapKey, close };
+  return { app, store, url, bootstrapKey, scheduler, close };
 }
