@@ -12,6 +12,7 @@ import type { AppContext } from './context.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { modelRoutes } from './routes/models.js';
 import { outcomeRoutes } from './routes/outcomes.js';
@@ -87,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(modelRoutes);
   await app.register(predictionRoutes);
   await app.register(outcomeRoutes);
+  await app.register(jobRoutes);
   await app.register(keyRoutes);
 
   app.addHook('onClose', async () => {
