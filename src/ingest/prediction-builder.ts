@@ -3,15 +3,22 @@ import type { Model } from '../domain/model-schema.js';
 import { uuidv7 } from '../domain/ids.js';
 import { parseTimestamp } from '../domain/time.js';
 import { COL, type Column, type ColumnSet, DictBuilder } from '../store/blocks/columns.js';
+import { clip, isPrintableId, isWellFormed, nestedDeeperThan } from './text-checks.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_CATEGORY_LENGTH = 256;
 export const MAX_METADATA_BYTES = 8192;
+/** metadata nested deeper than this is rejected (JSON.stringify overflows the stack on deep values) */
+export const MAX_METADATA_DEPTH = 32;
 /** probabilities may be off by this much from summing to 1 (float rounding in clients) */
 const PROBABILITY_SUM_TOLERANCE = 1e-3;
-const ID_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Own properties only: a feature or label named `constructor` must not find Object.prototype's. */
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
+
+/** A prediction id the store can hold and compare exactly (see text-checks.ts). */
+export const isValidPredictionId = (v: unknown): v is string => isPrintableId(v, MAX_ID_LENGTH);
 
 /**
  * Validates prediction rows against one model's schema and writes them straight into columns.
@@ -89,12 +96,12 @@ export class PredictionBuilder {
     let id = input.prediction_id;
     if (id === undefined || id === null) id = uuidv7(this.now);
     else if (typeof id === 'number' && Number.isSafeInteger(id)) id = String(id);
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || !ID_PATTERN.test(id)) {
-      bad('prediction_id', `must be a string of 1–${MAX_ID_LENGTH} printable characters`);
+    if (!isValidPredictionId(id)) {
+      bad('prediction_id', `must be a string of 1–${MAX_ID_LENGTH} printable characters (well-formed Unicode)`);
     }
     const mv = input.model_version;
-    if (mv !== undefined && mv !== null && (typeof mv !== 'string' || mv.length > MAX_ID_LENGTH)) {
-      bad('model_version', `must be a string of at most ${MAX_ID_LENGTH} characters`);
+    if (mv !== undefined && mv !== null && (typeof mv !== 'string' || mv.length > MAX_ID_LENGTH || !isWellFormed(mv))) {
+      bad('model_version', `must be a string of at most ${MAX_ID_LENGTH} characters (well-formed Unicode)`);
     }
     let ts = this.now;
     if (input.timestamp !== undefined && input.timestamp !== null) {
@@ -107,11 +114,11 @@ export class PredictionBuilder {
     if (!isObject(features)) bad('features', 'must be an object of feature values');
     else {
       for (const key in features) {
-        if (!this.featureIndex.has(key)) bad(`features.${key}`, 'is not a feature of the model');
+        if (!this.featureIndex.has(key)) bad(`features.${clip(key)}`, 'is not a feature of the model');
       }
       for (let f = 0; f < schema.features.length; f++) {
         const spec = schema.features[f];
-        const v = features[spec.name];
+        const v = own(features, spec.name);
         const slot = this.featureSlot[f];
         const field = `features.${spec.name}`;
         if (v === undefined || v === null) {
@@ -128,6 +135,7 @@ export class PredictionBuilder {
           else this.categorical[slot].set(r, v ? 'true' : 'false');
         } else if (typeof v === 'string') {
           if (v.length > MAX_CATEGORY_LENGTH) bad(field, `must be at most ${MAX_CATEGORY_LENGTH} characters`);
+          else if (!isWellFormed(v)) bad(field, 'must be well-formed Unicode (no lone surrogates)');
           else this.categorical[slot].set(r, v);
         } else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') {
           this.categorical[slot].set(r, String(v));
@@ -156,11 +164,11 @@ export class PredictionBuilder {
       if (probs !== undefined && probs !== null) {
         if (!isObject(probs)) bad('prediction.probabilities', 'must be an object of label → probability');
         else {
-          for (const k in probs) if (!this.labelIndex.has(k)) bad(`prediction.probabilities.${k}`, 'is not a label of the model');
+          for (const k in probs) if (!this.labelIndex.has(k)) bad(`prediction.probabilities.${clip(k)}`, 'is not a label of the model');
           let sum = 0;
           let ok = true;
           for (let l = 0; l < schema.labels.length; l++) {
-            const pv = probs[schema.labels[l]];
+            const pv = own(probs, schema.labels[l]);
             if (pv === undefined || pv === null) {
               this.probs[l][r] = NaN;
               ok = false;
@@ -182,7 +190,7 @@ export class PredictionBuilder {
           else if (ok && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) bad('prediction.probabilities', `must sum to 1 (sum is ${sum})`);
         }
       } else for (let l = 0; l < this.probs.length; l++) this.probs[l][r] = NaN;
-      if (labelIdx < 0 && label === undefined) {
+      if (labelIdx < 0 && (label === undefined || label === null)) {
         if (argmax >= 0) labelIdx = argmax;
         else bad('prediction.label', 'is required (or give probabilities)');
       }
@@ -211,8 +219,8 @@ export class PredictionBuilder {
         for (const k in ex) {
           const idx = this.explainIndex.get(k);
           const v = ex[k];
-          if (idx === undefined) bad(`explanation.${k}`, 'is not an explanation feature of the model');
-          else if (typeof v !== 'number' || !Number.isFinite(v)) bad(`explanation.${k}`, 'must be a finite number');
+          if (idx === undefined) bad(`explanation.${clip(k)}`, 'is not an explanation feature of the model');
+          else if (typeof v !== 'number' || !Number.isFinite(v)) bad(`explanation.${clip(k)}`, 'must be a finite number');
           else this.explain[idx][r] = v;
         }
       }
@@ -224,6 +232,7 @@ export class PredictionBuilder {
     const meta = input.metadata;
     if (meta !== undefined && meta !== null) {
       if (!isObject(meta)) bad('metadata', 'must be an object');
+      else if (nestedDeeperThan(meta, MAX_METADATA_DEPTH)) bad('metadata', `must not be nested deeper than ${MAX_METADATA_DEPTH} levels`);
       else {
         metaText = JSON.stringify(meta);
         if (metaText.length > MAX_METADATA_BYTES) bad('metadata', `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
