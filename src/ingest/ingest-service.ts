@@ -1,9 +1,9 @@
 import { AppError, type FieldProblem, validationError } from '../errors/catalog.js';
-import type { Model } from '../domain/model-schema.js';
+import { MODEL_ID_PATTERN, type Model } from '../domain/model-schema.js';
 import { parseTimestamp } from '../domain/time.js';
 import type { OutcomeRecord, PredictionBatch, Store } from '../store/store.js';
 import type { GroupCommitWriter } from './group-commit.js';
-import { MAX_ID_LENGTH, PredictionBuilder } from './prediction-builder.js';
+import { MAX_ID_LENGTH, PredictionBuilder, isValidPredictionId } from './prediction-builder.js';
 
 /** At most this many problems are listed in a response (the total is always given). */
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -47,7 +47,9 @@ export class IngestService {
 
   private async models(ids: Iterable<string>): Promise<Map<string, Model | null>> {
     const out = new Map<string, Model | null>();
-    for (const id of ids) out.set(id, await this.store.getModel(id));
+    // an id that cannot have been registered is unknown without asking the store (it may hold
+    // text the store cannot even compare, such as NUL on PostgreSQL)
+    for (const id of ids) out.set(id, MODEL_ID_PATTERN.test(id) ? await this.store.getModel(id) : null);
     return out;
   }
 
@@ -66,8 +68,11 @@ export class IngestService {
     const problems: FieldProblem[] = [];
     const groups = new Map<string, number[]>();
     rows.forEach((row, i) => {
-      const raw = row !== null && typeof row === 'object' && !Array.isArray(row) ? (row as Record<string, unknown>).model_id : undefined;
-      const modelId = raw ?? options.defaultModelId;
+      if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+        problems.push({ row: firstRow + i, field: '', problem: 'a prediction must be a JSON object' });
+        return;
+      }
+      const modelId = (row as Record<string, unknown>).model_id ?? options.defaultModelId;
       if (typeof modelId !== 'string' || modelId.length === 0 || modelId.length > MAX_ID_LENGTH) {
         problems.push({ row: firstRow + i, field: 'model_id', problem: 'is required (in the row or as ?model_id=)' });
         return;
@@ -80,11 +85,16 @@ export class IngestService {
     const batches: PredictionBatch[] = [];
     const accepted: { model: Model; count: number }[] = [];
     const order: { batch: number; row: number }[] = new Array(rows.length);
+    const unknownModels: string[] = [];
+    let unknownModelRows = 0;
     for (const [modelId, indices] of groups) {
       const model = models.get(modelId);
       if (!model) {
-        if (!options.partial || groups.size === 1) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
+        if (!options.partial) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
+        // partial: row problems here; commit() answers 404 when nothing but unknown models was sent
         for (const i of indices) problems.push({ row: firstRow + i, field: 'model_id', problem: `no model "${modelId}" is registered` });
+        unknownModels.push(modelId);
+        unknownModelRows += indices.length;
         continue;
       }
       const builder = new PredictionBuilder(model, indices.length, now);
@@ -97,13 +107,18 @@ export class IngestService {
       }
     }
     const rejectedRows = new Set(problems.map((p) => p.row)).size;
-    return { batches, accepted, problems, rejectedRows, order };
+    return { batches, accepted, problems, rejectedRows, order, unknownModels, unknownModelRows };
   }
 
   /** Write validated chunks in one group commit (all or nothing unless partial). */
   async commit(chunks: PreparedChunk[], options: IngestOptions, withIds: boolean): Promise<IngestResult> {
     const problems = chunks.flatMap((c) => c.problems);
     const rejected = chunks.reduce((s, c) => s + c.rejectedRows, 0);
+    const unknownRows = chunks.reduce((s, c) => s + c.unknownModelRows, 0);
+    if (rejected > 0 && unknownRows === rejected && chunks.every((c) => c.batches.length === 0)) {
+      const modelId = chunks.find((c) => c.unknownModels.length)!.unknownModels[0];
+      throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
+    }
     if (problems.length > 0) {
       this.observer.rejected?.(problems[0].field.split('.')[0] || 'body', rejected);
       if (!options.partial) throw validationError(problems.slice(0, MAX_LISTED_PROBLEMS), `${rejected} row(s) rejected, nothing written: ${describe(problems[0])}`);
@@ -154,7 +169,7 @@ export class IngestService {
     const modelIds = new Set<string>();
     for (const r of rows) {
       const m = r !== null && typeof r === 'object' && !Array.isArray(r) ? ((r as Record<string, unknown>).model_id ?? options.defaultModelId) : undefined;
-      if (typeof m === 'string') modelIds.add(m);
+      if (typeof m === 'string' && m.length > 0 && m.length <= MAX_ID_LENGTH) modelIds.add(m);
     }
     const models = await this.models(modelIds);
     const good: OutcomeRecord[] = [];
@@ -164,7 +179,7 @@ export class IngestService {
       if (input === null || typeof input !== 'object' || Array.isArray(input)) return bad('', 'an outcome must be a JSON object');
       const o = input as Record<string, unknown>;
       const modelId = o.model_id ?? options.defaultModelId;
-      if (typeof modelId !== 'string') return bad('model_id', 'is required (in the row or as ?model_id=)');
+      if (typeof modelId !== 'string' || modelId.length === 0 || modelId.length > MAX_ID_LENGTH) return bad('model_id', 'is required (in the row or as ?model_id=)');
       const model = models.get(modelId);
       if (!model) {
         if (!options.partial && modelIds.size >= 1) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
@@ -172,7 +187,7 @@ export class IngestService {
       }
       let pid = o.prediction_id;
       if (typeof pid === 'number' && Number.isSafeInteger(pid)) pid = String(pid);
-      if (typeof pid !== 'string' || pid.length === 0 || pid.length > MAX_ID_LENGTH) bad('prediction_id', `is required: a string of 1–${MAX_ID_LENGTH} characters`);
+      if (!isValidPredictionId(pid)) bad('prediction_id', `is required: a string of 1–${MAX_ID_LENGTH} printable characters (well-formed Unicode)`);
       let ts = now;
       if (o.timestamp !== undefined && o.timestamp !== null) {
         ts = parseTimestamp(o.timestamp);
@@ -193,8 +208,16 @@ export class IngestService {
     });
     const rejected = new Set(problems.map((p) => p.row)).size;
     if (problems.length && !options.partial) throw validationError(problems.slice(0, MAX_LISTED_PROBLEMS), `${rejected} outcome(s) rejected, nothing written: ${describe(problems[0])}`);
-    const { written, linked } = await this.store.writeOutcomes(good);
-    return { accepted: written, linked, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
+    // one outcome per prediction per write: a later row replaces an earlier one (a correction), and
+    // PostgreSQL refuses an upsert that touches the same row twice in one statement
+    const latest = new Map<string, OutcomeRecord>();
+    for (const o of good) {
+      const key = `${o.model_id}\u0000${o.prediction_id}`;
+      latest.delete(key);
+      latest.set(key, o);
+    }
+    const { linked } = await this.store.writeOutcomes([...latest.values()]);
+    return { accepted: good.length, linked, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
   }
 }
 
@@ -205,6 +228,9 @@ export interface PreparedChunk {
   problems: FieldProblem[];
   rejectedRows: number;
   order: { batch: number; row: number }[];
+  /** models named by rows that are not registered (partial mode), and how many rows named them */
+  unknownModels: string[];
+  unknownModelRows: number;
 }
 
 const describe = (p: FieldProblem) => `${p.row !== undefined ? `row ${p.row}: ` : ''}${p.field ? `${p.field} ` : ''}${p.problem}`;
