@@ -1,15 +1,24 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors/catalog.js';
 
+/** One prediction or outcome per line: far below this in practice. */
+export const DEFAULT_MAX_LINE_CHARS = 4 * 1024 * 1024;
+
 /** One parsed line, or the problem with it. Line numbers start at 1; rows at 0. */
 export type NdjsonItem = { row: number; line: number; value: unknown } | { row: number; line: number; error: string };
 
 /**
  * Read NDJSON from a stream in chunks of parsed lines. Blank lines are skipped. A line that is
  * not JSON becomes an error item (the caller decides whether that fails the request). More
- * than `limitBytes` in total → 413.
+ * than `limitBytes` in total → 413; so is a line longer than `maxLineChars` (without it one
+ * endless line would be buffered whole, up to `limitBytes`).
  */
-export async function* readNdjson(stream: Readable | AsyncIterable<Buffer | string>, limitBytes: number, chunkRows = 4096): AsyncGenerator<NdjsonItem[]> {
+export async function* readNdjson(
+  stream: Readable | AsyncIterable<Buffer | string>,
+  limitBytes: number,
+  chunkRows = 4096,
+  maxLineChars = DEFAULT_MAX_LINE_CHARS,
+): AsyncGenerator<NdjsonItem[]> {
   let total = 0;
   let rest = '';
   let line = 0;
@@ -44,6 +53,7 @@ export async function* readNdjson(stream: Readable | AsyncIterable<Buffer | stri
       }
     }
     rest = text.slice(start);
+    if (rest.length > maxLineChars) throw new AppError('payload_too_large', `line ${line + 1} is longer than the limit of ${maxLineChars} characters`);
   }
   rest += decoder.decode();
   if (rest.length) take(rest);
