@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { toIso } from '../../domain/time.js';
 import { AppError } from '../../errors/catalog.js';
 import type { ApiKeyRecord } from '../../store/store.js';
+import { clip } from '../../ingest/text-checks.js';
 import { SCOPES, createApiKey } from '../auth/api-keys.js';
 import { errorResponses } from './schemas.js';
 
@@ -88,8 +89,9 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { store, keys, clock } = app.ctx;
-      const key = await store.getApiKey(request.params.id);
-      if (!key) throw new AppError('not_found', `no API key "${request.params.id}"`);
+      // ids are 12 letters and digits: anything else is unknown without asking the store
+      const key = /^[A-Za-z0-9]{12}$/.test(request.params.id) ? await store.getApiKey(request.params.id) : null;
+      if (!key) throw new AppError('not_found', `no API key "${clip(request.params.id)}"`);
       if (key.revoked_at === null) {
         if (isActiveAdmin(key) && (await store.listApiKeys()).filter(isActiveAdmin).length <= 1) {
           throw new AppError('conflict', 'this is the last active admin key; create another admin key before revoking it');

@@ -1,7 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../errors/catalog.js';
+import { AppError, validationError } from '../../errors/catalog.js';
 import { DEFAULT_SETTINGS, type Model, assertModelId, parseModelSchema, parseModelSettings } from '../../domain/model-schema.js';
 import { toIso } from '../../domain/time.js';
+import { findUnstorableText } from '../../ingest/text-checks.js';
+import type { Store } from '../../store/store.js';
+import { findModel } from './lookup.js';
 import { PageQuery, errorResponses } from './schemas.js';
 
 const Feature = Type.Object({
@@ -16,7 +19,7 @@ const Feature = Type.Object({
 const ModelBody = Type.Object(
   {
     model_id: Type.String({ description: 'letters, digits, . _ : - (1–128)' }),
-    name: Type.Optional(Type.String({ maxLength: 256 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
     description: Type.Optional(Type.String({ maxLength: 4096 })),
     task: Type.Union([Type.Literal('binary_classification'), Type.Literal('multiclass_classification'), Type.Literal('regression')]),
     labels: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
@@ -34,6 +37,28 @@ const ModelBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Names, labels and descriptions end up in the store: no NUL, no lone surrogates (400 naming the field). */
+function assertStorable(body: Record<string, unknown>): void {
+  const found = findUnstorableText(body, '', 8);
+  if (found) throw validationError([found]);
+}
+
+/**
+ * A store write that failed on a constraint because another request got there first (two
+ * registrations of one id, two schema changes at once) is a 409, not a 500. Anything else
+ * propagates.
+ */
+async function orConflict<T>(write: () => Promise<T>, raced: () => Promise<boolean>, message: string): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!(e instanceof AppError) && (await raced().catch(() => false))) throw new AppError('conflict', message);
+    throw e;
+  }
+}
+
+const schemaVersion = async (store: Store, id: string) => (await store.getModel(id))?.schema_version;
 
 export const presentModel = (m: Model) => ({
   model_id: m.model_id,
@@ -61,6 +86,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = request.body as unknown as Record<string, unknown>;
       const id = assertModelId(body.model_id);
+      assertStorable(body);
       const schema = parseModelSchema(body);
       const settings = parseModelSettings(body.settings, DEFAULT_SETTINGS);
       const now = app.ctx.clock();
@@ -74,7 +100,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         created_at: now,
         updated_at: now,
       };
-      await app.ctx.store.createModel(model);
+      await orConflict(() => app.ctx.store.createModel(model), async () => (await app.ctx.store.getModel(id)) !== null, `model "${id}" already exists`);
       return reply.status(201).send(presentModel(model));
     },
   );
@@ -92,9 +118,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/models/:model_id',
     { schema: { tags: ['models'], summary: 'Get a model', params: Type.Object({ model_id: Type.String({ maxLength: 128 }) }) } },
     async (request) => {
-      const m = await app.ctx.store.getModel(request.params.model_id);
-      if (!m) throw new AppError('model_not_found', `no model "${request.params.model_id}" is registered`);
-      return presentModel(m);
+      return presentModel(await findModel(app.ctx.store, request.params.model_id));
     },
   );
 
@@ -102,8 +126,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/models/:model_id/schemas',
     { schema: { tags: ['models'], summary: 'Every schema version of a model', params: Type.Object({ model_id: Type.String({ maxLength: 128 }) }) } },
     async (request) => {
-      const list = await app.ctx.store.listModelSchemas(request.params.model_id);
-      if (list.length === 0) throw new AppError('model_not_found', `no model "${request.params.model_id}" is registered`);
+      const model = await findModel(app.ctx.store, request.params.model_id);
+      const list = await app.ctx.store.listModelSchemas(model.model_id);
       return { items: list.map((s) => ({ version: s.version, created_at: toIso(s.created_at), ...s.schema })) };
     },
   );
@@ -121,16 +145,21 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body as unknown as Record<string, unknown>;
-      const current = await app.ctx.store.getModel(request.params.model_id);
-      if (!current) throw new AppError('model_not_found', `no model "${request.params.model_id}" is registered`);
+      const current = await findModel(app.ctx.store, request.params.model_id);
+      assertStorable(body);
       const schemaKeys = ['task', 'labels', 'positive_label', 'features', 'explanation_features'];
       const touchesSchema = schemaKeys.some((k) => body[k] !== undefined);
       const schema = touchesSchema ? parseModelSchema({ ...current.schema, ...Object.fromEntries(schemaKeys.filter((k) => body[k] !== undefined).map((k) => [k, body[k]])) }) : undefined;
       const settings = body.settings !== undefined ? parseModelSettings(body.settings, current.settings) : undefined;
-      const updated = await app.ctx.store.updateModel(
-        current.model_id,
-        { name: body.name as string | undefined, description: body.description as string | undefined, schema, settings },
-        app.ctx.clock(),
+      const updated = await orConflict(
+        () =>
+          app.ctx.store.updateModel(
+            current.model_id,
+            { name: body.name as string | undefined, description: body.description as string | undefined, schema, settings },
+            app.ctx.clock(),
+          ),
+        async () => (await schemaVersion(app.ctx.store, current.model_id)) !== current.schema_version,
+        'the model was changed by another request at the same time; read it again and retry',
       );
       return presentModel(updated);
     },

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { toIso } from '../../domain/time.js';
 import { AppError, type FieldProblem, validationError } from '../../errors/catalog.js';
 import { readNdjson } from '../../ingest/ndjson.js';
+import { couldBePrediction } from './lookup.js';
 import { errorResponses } from './schemas.js';
 
 const OutcomeResult = Type.Object({
@@ -29,21 +30,25 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const options = { partial: request.query.partial ?? false, defaultModelId: request.query.model_id };
-      let rows: unknown[];
-      if (isStream(request.body)) {
-        rows = [];
-        const problems: FieldProblem[] = [];
-        for await (const items of readNdjson(request.body, app.ctx.config.server.bulk_limit_bytes)) {
-          for (const it of items) {
-            if ('error' in it) {
-              problems.push({ row: it.row, field: '', problem: it.error });
-              rows.push(null);
-            } else rows.push(it.value);
-          }
+      if (!isStream(request.body)) return app.ctx.ingest.ingestOutcomes(Array.isArray(request.body) ? request.body : [request.body], options);
+      const rows: unknown[] = [];
+      const lineErrors: FieldProblem[] = [];
+      for await (const items of readNdjson(request.body, app.ctx.config.server.bulk_limit_bytes)) {
+        for (const it of items) {
+          if ('error' in it) {
+            lineErrors.push({ row: it.row, field: '', problem: it.error });
+            rows.push(null);
+          } else rows.push(it.value);
         }
-        if (problems.length && !options.partial) throw validationError(problems.slice(0, 1000));
-      } else rows = Array.isArray(request.body) ? request.body : [request.body];
-      return app.ctx.ingest.ingestOutcomes(rows, options);
+      }
+      if (lineErrors.length && !options.partial) throw validationError(lineErrors.slice(0, 1000));
+      const result = await app.ctx.ingest.ingestOutcomes(rows, options);
+      if (lineErrors.length) {
+        // report why a line was rejected (not JSON), not the placeholder's "must be an object"
+        const invalid = new Set(lineErrors.map((e) => e.row));
+        result.errors = [...lineErrors, ...result.errors.filter((e) => !invalid.has(e.row!))].sort((a, b) => a.row! - b.row!).slice(0, 1000);
+      }
+      return result;
     },
   );
 
@@ -58,7 +63,8 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const o = await app.ctx.store.getOutcome(request.query.model_id, request.params.prediction_id);
+      const { model_id: modelId } = request.query;
+      const o = couldBePrediction(modelId, request.params.prediction_id) ? await app.ctx.store.getOutcome(modelId, request.params.prediction_id) : null;
       if (!o) throw new AppError('not_found', `no outcome for prediction "${request.params.prediction_id}"`);
       return {
         model_id: o.model_id,

@@ -3,8 +3,10 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../errors/catalog.js';
 import { parseTimestamp, toIso } from '../../domain/time.js';
 import { readNdjson } from '../../ingest/ndjson.js';
-import type { PreparedChunk } from '../../ingest/ingest-service.js';
+import type { IngestOptions, IngestResult, PreparedChunk } from '../../ingest/ingest-service.js';
 import type { PredictionRecord } from '../../store/store.js';
+import type { AppContext } from '../context.js';
+import { couldBePrediction, findModel } from './lookup.js';
 import { IngestResultSchema, PageQuery, errorResponses } from './schemas.js';
 
 const PartialQuery = Type.Object({
@@ -30,15 +32,18 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['predictions'],
         summary: 'Log one prediction or an array of predictions',
-        description: 'Validated against the model schema. All or nothing unless ?partial=true. A 2xx means the rows are committed. Idempotent on (model_id, prediction_id).',
+        description:
+          'Validated against the model schema. All or nothing unless ?partial=true. A 2xx means the rows are committed. Idempotent on (model_id, prediction_id). An NDJSON body (application/x-ndjson) is read as by /predictions/bulk.',
         querystring: PartialQuery,
         body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Array(Type.Unknown(), { maxItems: 100_000 })]),
         response: { 200: IngestResultSchema, ...errorResponses },
       },
     },
     async (request) => {
-      const rows = Array.isArray(request.body) ? request.body : [request.body];
-      return app.ctx.ingest.ingestPredictions(rows, { partial: request.query.partial ?? false, defaultModelId: request.query.model_id });
+      const options = { partial: request.query.partial ?? false, defaultModelId: request.query.model_id };
+      const body: unknown = request.body;
+      if (isStream(body)) return ingestNdjson(app.ctx, body, options);
+      return app.ctx.ingest.ingestPredictions(Array.isArray(body) ? body : [body], options);
     },
   );
 
@@ -56,26 +61,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       if (!isStream(request.body)) throw new AppError('unsupported_media_type', 'send Content-Type: application/x-ndjson');
-      const options = { partial: request.query.partial ?? false, defaultModelId: request.query.model_id };
-      const chunks: PreparedChunk[] = [];
-      for await (const items of readNdjson(request.body, app.ctx.config.server.bulk_limit_bytes)) {
-        const values: unknown[] = [];
-        const lineErrors: PreparedChunk['problems'] = [];
-        const firstRow = items[0].row;
-        for (const it of items) {
-          if ('error' in it) {
-            lineErrors.push({ row: it.row, field: '', problem: it.error });
-            values.push(undefined);
-          } else values.push(it.value);
-        }
-        const chunk = await app.ctx.ingest.prepare(values, options, firstRow);
-        if (lineErrors.length) {
-          const invalid = new Set(lineErrors.map((e) => e.row));
-          chunk.problems = [...lineErrors, ...chunk.problems.filter((p) => !invalid.has(p.row!))];
-        }
-        chunks.push(chunk);
-      }
-      return app.ctx.ingest.commit(chunks, options, false);
+      return ingestNdjson(app.ctx, request.body, { partial: request.query.partial ?? false, defaultModelId: request.query.model_id });
     },
   );
 
@@ -95,7 +81,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      if (!(await app.ctx.store.getModel(q.model_id))) throw new AppError('model_not_found', `no model "${q.model_id}" is registered`);
+      await findModel(app.ctx.store, q.model_id);
       const page = await app.ctx.store.listPredictions({
         model_id: q.model_id,
         from: timeParam(q.from, 'from'),
@@ -122,7 +108,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      if (!(await app.ctx.store.getModel(q.model_id))) throw new AppError('model_not_found', `no model "${q.model_id}" is registered`);
+      await findModel(app.ctx.store, q.model_id);
       const to = timeParam(q.to, 'to') ?? app.ctx.clock() + 1;
       const from = timeParam(q.from, 'from') ?? to - 30 * 86_400_000;
       const days = await app.ctx.store.countPredictionsByDay(q.model_id, from, to);
@@ -141,7 +127,8 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const p = await app.ctx.store.getPrediction(request.query.model_id, request.params.prediction_id);
+      const { model_id: modelId } = request.query;
+      const p = couldBePrediction(modelId, request.params.prediction_id) ? await app.ctx.store.getPrediction(modelId, request.params.prediction_id) : null;
       if (!p) throw new AppError('not_found', `no prediction "${request.params.prediction_id}" for model "${request.query.model_id}"`);
       const outcome = await app.ctx.store.getOutcome(request.query.model_id, request.params.prediction_id);
       return {
@@ -151,5 +138,31 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+/**
+ * NDJSON of any length: rows are validated chunk by chunk as they stream and committed together
+ * at the end (all or nothing unless partial).
+ */
+async function ingestNdjson(ctx: AppContext, stream: Readable, options: IngestOptions): Promise<IngestResult> {
+  const chunks: PreparedChunk[] = [];
+  for await (const items of readNdjson(stream, ctx.config.server.bulk_limit_bytes)) {
+    const values: unknown[] = [];
+    const lineErrors: PreparedChunk['problems'] = [];
+    const firstRow = items[0].row;
+    for (const it of items) {
+      if ('error' in it) {
+        lineErrors.push({ row: it.row, field: '', problem: it.error });
+        values.push(undefined);
+      } else values.push(it.value);
+    }
+    const chunk = await ctx.ingest.prepare(values, options, firstRow);
+    if (lineErrors.length) {
+      const invalid = new Set(lineErrors.map((e) => e.row));
+      chunk.problems = [...lineErrors, ...chunk.problems.filter((p) => !invalid.has(p.row!))].sort((a, b) => a.row! - b.row!);
+    }
+    chunks.push(chunk);
+  }
+  return ctx.ingest.commit(chunks, options, false);
+}
 
 const isStream = (v: unknown): v is Readable => typeof v === 'object' && v !== null && typeof (v as Readable).pipe === 'function';
