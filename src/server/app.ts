@@ -44,8 +44,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
             ...(typeof options.logger === 'object' ? options.logger : {}),
           },
     bodyLimit: config.server.body_limit_bytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // a client's x-request-id is kept when it is a sane token; otherwise a fresh one is made
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\x21-\x7e]{1,128}$/.test(given) ? given : randomUUID();
+    },
     disableRequestLogging: false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -64,6 +68,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // JSON and NDJSON only: text/plain (a Fastify default) would reach the routes as a bare string
+  app.removeContentTypeParser('text/plain');
   // NDJSON bodies reach the route as a stream of any length; the route enforces the byte limit
   app.addContentTypeParser(NDJSON_TYPES, (_request, payload, done) => done(null, payload));
   app.addSchema(ErrorResponse);
