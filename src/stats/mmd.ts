@@ -57,7 +57,9 @@ export function medianSquaredDistance(reference: Float64Array): number {
   let p = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs[p++] = Math.abs(reference[j] - reference[i]);
   const d = selectInPlace(pairs, Math.floor((index - n) / 2));
-  return d === 0 ? 1 : d * d;
+  const squared = d * d;
+  // a zero (or underflowing) median would make every kernel value 0/0
+  return squared === 0 ? 1 : squared;
 }
 
 /** The unbiased MMD² estimate and its permutation p-value. */
@@ -149,6 +151,7 @@ export function mmdTwoSample(reference: Float64Array, current: Float64Array, opt
   const groupSize = useX ? nx : ny;
   const observedMembers = Uint32Array.from({ length: groupSize }, (_, i) => (useX ? i : nx + i));
   const observed = statistic(g, observedMembers, useX, nx, ny);
+  if (Number.isNaN(observed)) return { statistic: observed, pValue: Number.NaN, scale };
   const order = Uint32Array.from({ length: nx + ny }, (_, i) => i);
   const members = new Uint32Array(groupSize);
   let atLeast = 0;
