@@ -23,7 +23,8 @@ const ModelBody = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 4096 })),
     task: Type.Union([Type.Literal('binary_classification'), Type.Literal('multiclass_classification'), Type.Literal('regression')]),
     labels: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
-    positive_label: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    // null first: with type coercion on, the string branch would turn null into "" (null clears it in an update)
+    positive_label: Type.Optional(Type.Union([Type.Null(), Type.String(), Type.Number(), Type.Boolean()])),
     features: Type.Array(Feature),
     explanation_features: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Boolean()])),
     settings: Type.Optional(
@@ -42,6 +43,13 @@ const ModelBody = Type.Object(
 function assertStorable(body: Record<string, unknown>): void {
   const found = findUnstorableText(body, '', 8);
   if (found) throw validationError([found]);
+  // rows are read back into plain objects keyed by feature and label: `__proto__` would vanish there
+  const names = [
+    ...(Array.isArray(body.features) ? body.features.map((f, i) => [`features[${i}].name`, (f as { name?: unknown } | null)?.name] as const) : []),
+    ...(Array.isArray(body.labels) ? body.labels.map((l, i) => [`labels[${i}]`, l] as const) : []),
+  ];
+  const reserved = names.find(([, n]) => n === '__proto__');
+  if (reserved) throw validationError([{ field: reserved[0], problem: '"__proto__" is reserved' }]);
 }
 
 /**
