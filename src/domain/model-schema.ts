@@ -1,4 +1,6 @@
 import { AppError, type FieldProblem, validationError } from '../errors/catalog.js';
+import { DEFAULT_THRESHOLDS } from '../analysis/thresholds.js';
+import { getDriftTest } from '../stats/registry.js';
 
 export type ModelTask = 'binary_classification' | 'multiclass_classification' | 'regression';
 export type FeatureType = 'numeric' | 'categorical' | 'boolean';
@@ -42,6 +44,10 @@ export interface ModelSettings {
   min_samples: number;
   /** cron expression of the scheduled analysis (UTC) */
   schedule: string;
+  /** overrides of the analysis thresholds (see docs/monitoring.md), merged over the defaults */
+  thresholds?: Record<string, unknown>;
+  /** drift tests run on every feature besides the default test and PSI (e.g. ["ks", "jensen_shannon"]) */
+  drift_tests?: string[];
 }
 
 export const DEFAULT_SETTINGS: ModelSettings = {
@@ -194,8 +200,40 @@ export function parseModelSettings(input: unknown, base: ModelSettings = DEFAULT
       problems.push({ field: 'settings.schedule', problem: 'must be a cron expression with 5 or 6 fields' });
     } else out.schedule = input.schedule.trim();
   }
+  if (input.thresholds !== undefined) {
+    const t = input.thresholds;
+    if (!isObject(t)) problems.push({ field: 'settings.thresholds', problem: 'must be an object' });
+    else {
+      for (const [k, v] of Object.entries(t)) {
+        const base = (DEFAULT_THRESHOLDS as unknown as Record<string, unknown>)[k];
+        if (base === undefined) problems.push({ field: `settings.thresholds.${k}`, problem: 'is not a known threshold' });
+        else if (typeof base === 'object') {
+          if (!isObject(v)) problems.push({ field: `settings.thresholds.${k}`, problem: 'must be an object like {"warning": …, "critical": …}' });
+          else for (const [kk, vv] of Object.entries(v)) {
+            if (!['warning', 'critical', 'minor'].includes(kk) || typeof vv !== 'number' || !Number.isFinite(vv)) problems.push({ field: `settings.thresholds.${k}.${kk}`, problem: 'must be warning/critical with a finite number' });
+          }
+        } else if (typeof base !== typeof v) problems.push({ field: `settings.thresholds.${k}`, problem: `must be a ${typeof base}` });
+      }
+      out.thresholds = { ...(base.thresholds ?? {}), ...t };
+    }
+  }
+  if (input.drift_tests !== undefined) {
+    if (!Array.isArray(input.drift_tests)) problems.push({ field: 'settings.drift_tests', problem: 'must be an array of test names' });
+    else {
+      const names: string[] = [];
+      input.drift_tests.forEach((n, i) => {
+        try {
+          if (typeof n !== 'string') throw new Error('not a string');
+          names.push(getDriftTest(n).name);
+        } catch {
+          problems.push({ field: `settings.drift_tests[${i}]`, problem: 'is not a known drift test' });
+        }
+      });
+      out.drift_tests = [...new Set(names)];
+    }
+  }
   for (const k of Object.keys(input)) {
-    if (!(k in DEFAULT_SETTINGS)) problems.push({ field: `settings.${k}`, problem: 'unknown setting' });
+    if (!(k in DEFAULT_SETTINGS) && k !== 'thresholds' && k !== 'drift_tests') problems.push({ field: `settings.${k}`, problem: 'unknown setting' });
   }
   if (problems.length) throw validationError(problems);
   return out;

@@ -6,7 +6,7 @@ import { decodeColumns } from './blocks/codec.js';
 import { COL } from './blocks/columns.js';
 import { filterByTime, idColumn, rowToRecord, tsColumn } from './blocks/prediction-rows.js';
 import type { DB } from './db-types.js';
-import { type BaselineRow, type MonitoringRecordRow, type RecordQuery, type RecordStatus, monitoringQueries as mq } from './monitoring-store.js';
+import { type BaselineRow, type MonitoringRecordRow, type OutcomeSummary, type RecordQuery, type RecordStatus, monitoringQueries as mq } from './monitoring-store.js';
 import type { DialectTypes } from './migrations/dialect-types.js';
 import { MIGRATION_NAMES, migrationProvider } from './migrations/index.js';
 import type {
@@ -565,6 +565,9 @@ export abstract class KyselyStore implements Store {
   }
   activateBaseline(snapshotId: string, now: number): Promise<BaselineRow | null> {
     return this.transaction((tx) => mq.activateBaseline((tx as KyselyStore).db, snapshotId, now));
+  }
+  summarizeOutcomes(modelId: string, from: number, to: number): Promise<OutcomeSummary> {
+    return mq.summarizeOutcomes(this.db, modelId, from, to);
   }
   insertRecord(row: MonitoringRecordRow): Promise<void> {
     return mq.insertRecord(this.db, row);

@@ -1,0 +1,88 @@
+import type { ProfileSummary } from '../profile/profile.js';
+import { sortedFinite } from '../profile/profile.js';
+import { jensenShannon } from '../stats/jensen-shannon.js';
+import { prepareSorted } from '../stats/sort.js';
+import type { Severity } from '../stats/types.js';
+import { type Thresholds, grade, thresholdOf } from './thresholds.js';
+import type { Finding } from './types.js';
+import type { WindowData } from './window.js';
+
+export interface ExplanationDrift {
+  features: Record<string, { divergence: number; severity: Severity; mean_abs_reference: number | null; mean_abs_current: number | null }>;
+  /** Spearman correlation of feature importance (mean |attribution|), reference vs current */
+  rank_correlation: { value: number | null; severity: Severity };
+  importance: { reference: Record<string, number>; current: Record<string, number> };
+}
+
+/** Average ranks (1-based, ties share their mean rank), as scipy.stats.rankdata. */
+function ranks(values: number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) out[order[k][1]] = r;
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Spearman's rho as scipy.stats.spearmanr (Pearson correlation of average ranks); null when undefined. */
+export function spearman(a: number[], b: number[]): number | null {
+  if (a.length < 2) return null;
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = a.length;
+  const ma = ra.reduce((s, v) => s + v, 0) / n;
+  const mb = rb.reduce((s, v) => s + v, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (ra[i] - ma) * (rb[i] - mb);
+    da += (ra[i] - ma) ** 2;
+    db += (rb[i] - mb) ** 2;
+  }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : null;
+}
+
+export function explanationDrift(baseline: ProfileSummary, samples: Map<string, Float64Array>, w: WindowData, thresholds: Thresholds): ExplanationDrift | null {
+  const names = [...w.explanations.keys()].filter((n) => baseline.explanations[n]);
+  if (names.length === 0) return null;
+  const features: ExplanationDrift['features'] = {};
+  const refImp: Record<string, number> = {};
+  const curImp: Record<string, number> = {};
+  for (const name of names) {
+    const { sorted, missing } = sortedFinite(w.explanations.get(name)!);
+    const ref = samples.get(`x:${name}`);
+    let abs = 0;
+    for (let i = 0; i < sorted.length; i++) abs += Math.abs(sorted[i]);
+    const meanAbs = sorted.length ? abs / sorted.length : null;
+    const divergence = ref && ref.length && sorted.length ? jensenShannon.computeNumeric!(prepareSorted(ref, 0), prepareSorted(sorted, missing)).value : 0;
+    features[name] = { divergence, severity: grade(divergence, thresholds.attribution_divergence), mean_abs_reference: baseline.explanations[name].mean_abs, mean_abs_current: meanAbs };
+    refImp[name] = baseline.explanations[name].mean_abs ?? 0;
+    curImp[name] = meanAbs ?? 0;
+  }
+  const rho = spearman(names.map((n) => refImp[n]), names.map((n) => curImp[n]));
+  return { features, rank_correlation: { value: rho, severity: grade(rho, thresholds.rank_correlation) }, importance: { reference: refImp, current: curImp } };
+}
+
+export function explanationFindings(e: ExplanationDrift, thresholds: Thresholds): Finding[] {
+  const out: Finding[] = Object.entries(e.features).map(([feature, f]) => ({
+    metric: `explanation_drift.divergence.${feature}`,
+    category: 'explanation_drift' as const,
+    value: f.divergence,
+    threshold: thresholdOf(f.severity, thresholds.attribution_divergence),
+    severity: f.severity,
+    feature,
+  }));
+  out.push({
+    metric: 'explanation_drift.rank_correlation',
+    category: 'explanation_drift',
+    value: e.rank_correlation.value,
+    threshold: thresholdOf(e.rank_correlation.severity, thresholds.rank_correlation),
+    severity: e.rank_correlation.severity,
+  });
+  return out;
+}
