@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { IngestService } from '../ingest/ingest-service.js';
@@ -62,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     writer,
     ingest: new IngestService(store, writer, clock),
     keys: new KeyVerifier(store, clock),
+    monitoring: new MonitoringService(store, clock, (level, msg, extra) => app.log[level](extra ?? {}, msg)),
   };
   app.decorate('ctx', ctx);
 

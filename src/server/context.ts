@@ -1,3 +1,4 @@
+import type { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import type { GroupCommitWriter } from '../ingest/group-commit.js';
 import type { IngestService } from '../ingest/ingest-service.js';
@@ -12,6 +13,8 @@ export interface AppContext {
   writer: GroupCommitWriter;
   ingest: IngestService;
   keys: KeyVerifier;
+  /** baselines and analyses (the monitoring loop) */
+  monitoring: MonitoringService;
 }
 
 declare module 'fastify' {
