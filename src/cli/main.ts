@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { registerConfig } from './config-check.js';
+import { registerImport } from './import.js';
+import { registerKeys } from './keys.js';
+import { registerMigrate } from './migrate.js';
 import { registerServe } from './serve.js';
 
 const program = new Command();
@@ -11,6 +15,10 @@ program
   .showHelpAfterError();
 
 registerServe(program);
+registerImport(program);
+registerKeys(program);
+registerMigrate(program);
+registerConfig(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError) console.error(e.message);

@@ -21,13 +21,18 @@ type Column =
   | { kind: 'explanation'; feature: string }
   | { kind: 'metadata'; key: string };
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const BOOLEAN: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
 
-/** Parse a numeric cell; undefined when it is not a decimal number. */
+/** Parse a numeric cell (decimal notation, surrounding spaces allowed); undefined when it is not one. */
 export function parseNumberCell(text: string): number | undefined {
-  const t = text.trim();
-  if (!NUMBER.test(t)) return undefined;
+  let t = text;
+  if (t.charCodeAt(0) === 0x20 || t.charCodeAt(t.length - 1) === 0x20 || t.charCodeAt(0) === 0x09) t = t.trim();
+  if (t.length === 0) return undefined;
+  // only digits, sign, point and exponent: Number() alone would also take 0x1F, 0b1, Infinity
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45)) return undefined;
+  }
   const n = Number(t);
   return Number.isFinite(n) ? n : undefined;
 }

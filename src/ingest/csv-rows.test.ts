@@ -101,8 +101,15 @@ describe('readCsvRecords', () => {
     const chunks: CsvRecord[][] = [];
     for await (const c of readCsvRecords(source(), { chunkRecords: 10 })) chunks.push(c);
     const all = chunks.flat();
-    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((c) => c.length)).toEqual([10, 10, 6]);
     expect(all).toHaveLength(26);
     expect(all[25]).toEqual({ line: 50, fields: ['24', 'é 24\n🙂'] });
+  });
+
+  it('splits one large read into chunks of the asked size', async () => {
+    const text = 'a\n' + Array.from({ length: 95 }, (_, i) => `${i}`).join('\n');
+    const sizes: number[] = [];
+    for await (const c of readCsvRecords([text], { chunkRecords: 20 })) sizes.push(c.length);
+    expect(sizes).toEqual([20, 20, 20, 20, 16]);
   });
 });

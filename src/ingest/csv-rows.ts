@@ -56,11 +56,14 @@ export class CsvRowParser {
     this.maxField = options.maxFieldLength ?? 1 << 20;
   }
 
-  /** Completed records so far (and forget them). */
-  take(): CsvRecord[] {
-    const out = this.records;
-    this.records = [];
-    return out;
+  /** Completed records so far, at most `max` of them (and forget them). */
+  take(max = Number.POSITIVE_INFINITY): CsvRecord[] {
+    if (this.records.length <= max) {
+      const out = this.records;
+      this.records = [];
+      return out;
+    }
+    return this.records.splice(0, max);
   }
 
   get pending(): number {
@@ -176,18 +179,19 @@ export class CsvRowParser {
 }
 
 /**
- * Read CSV records from a byte or text stream, in arrays of about `chunkRecords`. Memory stays
+ * Read CSV records from a byte or text stream, in arrays of `chunkRecords` (the last may be
+ * shorter). Memory stays
  * bounded by one chunk of input plus one array of records, whatever the file size.
  */
-export async function* readCsvRecords(source: AsyncIterable<Buffer | string>, options: CsvOptions & { chunkRecords?: number } = {}): AsyncGenerator<CsvRecord[]> {
+export async function* readCsvRecords(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, options: CsvOptions & { chunkRecords?: number } = {}): AsyncGenerator<CsvRecord[]> {
   const parser = new CsvRowParser(options);
   const chunk = options.chunkRecords ?? 5000;
   const decoder = new TextDecoder('utf-8');
   for await (const piece of source) {
     parser.push(typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
-    if (parser.pending >= chunk) yield parser.take();
+    while (parser.pending >= chunk) yield parser.take(chunk);
   }
   parser.push(decoder.decode());
   parser.end();
-  if (parser.pending) yield parser.take();
+  while (parser.pending) yield parser.take(chunk);
 }

@@ -151,6 +151,7 @@ export async function importPredictions(source: AsyncIterable<Buffer | string>, 
   let failure: unknown;
   const commit = async (prepared: PreparedChunk, rows: Rows) => {
     const result = await deps.ingest.commit([prepared], ingestOptions, false);
+    totals.rows_read += rows.values.length + rows.early.length;
     totals.written += result.accepted;
     totals.duplicates += result.duplicates;
     const byLine = new Map<number, { field: string; problem: string }[]>();
@@ -166,7 +167,6 @@ export async function importPredictions(source: AsyncIterable<Buffer | string>, 
   };
 
   for await (const rows of chunks()) {
-    totals.rows_read += rows.values.length + rows.early.length;
     const prepared = await deps.ingest.prepare(rows.values, ingestOptions, 0);
     // one commit in flight while the next chunk is read and validated: bounded memory, overlapped I/O
     await committing;
