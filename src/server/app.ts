@@ -70,6 +70,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // an answer sent before the body was read to its end (413 or 404 mid-stream, 401 on an upload)
+  // closes the connection: the rest of the upload would otherwise sit unread on it, and close()
+  // would wait for it forever
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+    return payload;
+  });
   // JSON and NDJSON only: text/plain (a Fastify default) would reach the routes as a bare string
   app.removeContentTypeParser('text/plain');
   // NDJSON bodies reach the route as a stream of any length; the route enforces the byte limit
