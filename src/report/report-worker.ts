@@ -1,0 +1,5 @@
+/** Worker thread entry of the report: parses and summarises chunks, tests numeric features. */
+import { serveTasks } from './csv/worker-pool.js';
+import { REPORT_TASKS } from './report-tasks.js';
+
+serveTasks(REPORT_TASKS);
