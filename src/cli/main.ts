@@ -5,6 +5,7 @@ import { registerConfig } from './config-check.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
 const program = new Command();
@@ -19,6 +20,7 @@ registerImport(program);
 registerKeys(program);
 registerMigrate(program);
 registerConfig(program);
+registerReport(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError) console.error(e.message);

@@ -29,7 +29,7 @@ describe('the built driftwatch CLI', () => {
   it('lists every subcommand in --help', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
-    for (const command of ['serve', 'import', 'keys', 'migrate', 'config']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['serve', 'import', 'keys', 'migrate', 'config', 'report']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('manages keys on the store named by DRIFTWATCH_DB', async () => {
