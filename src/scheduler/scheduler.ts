@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { type Config, ConfigError } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import { RETENTION_JOB, type RetentionOptions, runRetention } from './retention.js';
+import { LOCAL_GATE, type TickGate } from './tick-gate.js';
 
 /** A job the scheduler runs on a cron expression (UTC). */
 export interface ScheduledJob {
@@ -44,14 +45,23 @@ interface Entry {
 /**
  * Runs jobs on cron expressions (UTC). A job never overlaps itself (a tick that comes while the
  * previous run is still going is skipped and logged), and a failing run is logged and never
- * takes the process down. `stop` aborts running jobs and waits for them.
+ * takes the process down. Each cron tick first asks the gate whether this process runs it
+ * (always, on one instance). `stop` aborts running jobs and waits for them.
  */
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly abort = new AbortController();
+  /** runs of jobs removed while running: `stop` still waits for them */
+  private readonly draining = new Set<Promise<TriggerOutcome>>();
+  private readonly gate: TickGate;
   private started = false;
 
-  constructor(private readonly log: SchedulerLog = silent) {}
+  constructor(
+    private readonly log: SchedulerLog = silent,
+    options: { gate?: TickGate } = {},
+  ) {
+    this.gate = options.gate ?? LOCAL_GATE;
+  }
 
   /** Add a job; throws ConfigError naming the key when its cron expression is invalid. */
   add(job: ScheduledJob): this {
@@ -63,6 +73,29 @@ export class Scheduler {
     return this;
   }
 
+  /** Unschedule a job (a run in progress finishes; `stop` waits for it). False when unknown. */
+  remove(name: string): boolean {
+    const entry = this.entries.get(name);
+    if (!entry) return false;
+    entry.cron?.stop();
+    this.entries.delete(name);
+    if (entry.running) {
+      const running = entry.running;
+      this.draining.add(running);
+      void running.finally(() => this.draining.delete(running));
+    }
+    return true;
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Names of the scheduled jobs. */
+  jobs(): string[] {
+    return [...this.entries.keys()];
+  }
+
   start(): this {
     if (this.started) return this;
     this.started = true;
@@ -71,9 +104,23 @@ export class Scheduler {
   }
 
   private schedule(entry: Entry): void {
-    entry.cron = new Cron(entry.job.cron, { timezone: 'UTC', unref: true, catch: true }, () => {
-      void this.trigger(entry.job.name);
+    entry.cron = new Cron(entry.job.cron, { timezone: 'UTC', unref: true, catch: true }, (self: Cron) => {
+      void this.tick(entry.job.name, self.currentRun()?.getTime() ?? Date.now());
     });
+  }
+
+  /** A cron tick: run the job when the gate grants this tick to this process. Never rejects. */
+  async tick(name: string, tickAt: number): Promise<TriggerOutcome> {
+    if (!this.entries.has(name) || this.abort.signal.aborted) return 'skipped';
+    let mine: boolean;
+    try {
+      mine = await this.gate.claim(name, tickAt);
+    } catch (e) {
+      this.log.error({ job: name, err: e }, 'could not claim the tick; skipped');
+      return 'skipped';
+    }
+    if (!mine) return 'skipped';
+    return this.entries.has(name) ? this.trigger(name) : 'skipped';
   }
 
   /** Run a job now unless it is already running (then 'skipped'). Never rejects. */
@@ -115,7 +162,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.abort.abort();
     for (const entry of this.entries.values()) entry.cron?.stop();
-    await Promise.all([...this.entries.values()].map((e) => e.running));
+    await Promise.all([...[...this.entries.values()].map((e) => e.running), ...this.draining]);
   }
 }
 

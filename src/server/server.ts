@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigExtensions } from '../config/config.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
+import { AnalysisScheduling, type AnalysisSchedulingOptions } from '../scheduler/analysis-jobs.js';
 import { type Scheduler, assertSchedulerConfig, createScheduler } from '../scheduler/scheduler.js';
 import { createApiKey } from './auth/api-keys.js';
 import { buildApp } from './app.js';
@@ -14,13 +15,15 @@ export interface RunningServer {
   bootstrapKey?: string;
   /** retention (and later jobs), when `scheduler.enabled` */
   scheduler?: Scheduler;
+  /** the per-model analysis jobs on that scheduler */
+  analyses?: AnalysisScheduling;
   close(): Promise<void>;
 }
 
 /** Open the store, create the first admin key on a fresh install, listen, and close gracefully on SIGTERM/SIGINT. */
 export async function startServer(
   config: Config & { extensions: ConfigExtensions },
-  options: { handleSignals?: boolean; print?: (line: string) => void } = {},
+  options: { handleSignals?: boolean; print?: (line: string) => void; scheduling?: Omit<AnalysisSchedulingOptions, 'log'> } = {},
 ): Promise<RunningServer> {
   if (config.scheduler.enabled) assertSchedulerConfig(config);
   const store = await createStore({
@@ -40,7 +43,9 @@ export async function startServer(
   const app = await buildApp({ config, store });
   const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log) : undefined;
   const url = await app.listen({ host: config.server.host, port: config.server.port });
+  const analyses = scheduler ? new AnalysisScheduling(scheduler, store, app.ctx.monitoring, { ...options.scheduling, log: app.log }) : undefined;
   scheduler?.start();
+  await analyses?.start();
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -49,6 +54,7 @@ export async function startServer(
         process.exit(1);
       }, config.server.shutdown_timeout_ms);
       timer.unref();
+      analyses?.stop();
       await scheduler?.stop(); // aborts a running retention between batches
       await app.close(); // stops accepting, waits for in-flight requests and the group-commit writer
       await store.close();
@@ -68,5 +74,5 @@ export async function startServer(
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { app, store, url, bootstrapKey, scheduler, close };
+  return { app, store, url, bootstrapKey, scheduler, analyses, close };
 }
