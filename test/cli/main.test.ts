@@ -38,9 +38,10 @@ describe('the built driftwatch CLI', () => {
     expect(created.code).toBe(0);
     const key = JSON.parse(created.stdout) as { id: string; token: string };
     expect(key.token).toMatch(/^dw_/);
-    const listed = await cli(['keys', 'list'], env);
-    expect(listed.stdout).toMatch(new RegExp(`^${key.id}\\s+robot\\s+ingest\\s`, 'm'));
-    expect(listed.stdout).not.toContain(key.token);
+    const store = SqliteStore.open({ path: env.DRIFTWATCH_DB });
+    const stored = await store.getApiKey(key.id);
+    await store.close();
+    expect(stored).toMatchObject({ name: 'robot', scopes: ['ingest'], revoked_at: null });
     const revoked = await cli(['keys', 'revoke', 'no-such-key'], env);
     expect(revoked.code).toBe(1);
     expect(revoked.stderr).toMatch(/no API key with id no-such-key/);
