@@ -1,5 +1,6 @@
 import { prepareSorted, sortFloat64 } from '../stats/sort.js';
 import type { NumericSample } from '../stats/types.js';
+import { sortDecimal } from './decimal-sort.js';
 import { numericFeatureDrift } from './feature-drift.js';
 import type { FeatureDriftOptions } from './feature-drift.js';
 import { summarizeChunk } from './summarize-chunk.js';
@@ -38,7 +39,9 @@ export function prepareRuns(side: ValueRuns): NumericSample {
       at += r.length;
     }
   }
-  return prepareSorted(sortFloat64(values), side.missing);
+  // numbers written with few decimals sort by counting; anything else by the radix sort
+  if (!sortDecimal(values)) sortFloat64(values);
+  return prepareSorted(values, side.missing);
 }
 
 /** Tasks of the report, by name: run inline or served by report-worker.ts. */
