@@ -5,6 +5,7 @@
  * Scholz & Stephens' table of critical values, so it is floored at 0.001 and capped at 0.25.
  */
 import { judge } from './drift-result.js';
+import { refuse, requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
 /** Significance levels of the critical-value table (Scholz & Stephens, table 2). */
@@ -105,6 +106,13 @@ function a2akN(x: Float64Array, y: Float64Array): number {
   return (((sumX + compX) / nx + (sumY + compY) / ny) * (N - 1)) / N;
 }
 
+/** Whether scipy accepts the samples: two distinct values at least, three values in all. */
+export function andersonDarlingApplies(x: Float64Array, y: Float64Array): boolean {
+  const nx = x.length;
+  const ny = y.length;
+  return nx > 0 && ny > 0 && nx + ny >= 3 && Math.min(x[0], y[0]) !== Math.max(x[nx - 1], y[ny - 1]);
+}
+
 /** The standardized statistic and scipy's significance level. */
 export interface AndersonDarlingResult {
   readonly statistic: number;
@@ -116,8 +124,7 @@ export function andersonDarlingTwoSample(x: Float64Array, y: Float64Array): Ande
   const nx = x.length;
   const ny = y.length;
   const N = nx + ny;
-  const distinct = nx > 0 && ny > 0 && Math.min(x[0], y[0]) !== Math.max(x[nx - 1], y[ny - 1]);
-  if (!distinct || N < 4) return { statistic: Number.NaN, pValue: Number.NaN };
+  if (!andersonDarlingApplies(x, y)) return { statistic: Number.NaN, pValue: Number.NaN };
   const A2kN = a2akN(x, y);
   const H = 1 / nx + 1 / ny;
   // h = Σ_{i<N} 1/i and g = Σ_{i ≤ N−2} Σ_{j ≥ i+1}^{N−1} 1/(i·j), as scipy sums them
@@ -155,6 +162,10 @@ export const andersonDarling: DriftTest = {
   defaultThreshold: 0.05,
   symmetric: true,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    requireValues(andersonDarling.name, reference, current);
+    if (!andersonDarlingApplies(reference.sorted, current.sorted)) {
+      refuse(andersonDarling.name, 'needs two distinct values and three values in all');
+    }
     const r = andersonDarlingTwoSample(reference.sorted, current.sorted);
     return judge(andersonDarling, { statistic: r.statistic, p_value: r.pValue }, options);
   },

@@ -5,6 +5,7 @@
  */
 import { cvmExactSf, cvmLimitSf } from './cvm-distribution.js';
 import { judge } from './drift-result.js';
+import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
 /** scipy's 'auto' rule: exact when max(n1, n2) ≤ 20. */
@@ -76,6 +77,8 @@ export const cramerVonMises: DriftTest = {
   defaultThreshold: 0.05,
   symmetric: true,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    // scipy refuses samples of fewer than two values
+    requireValues(cramerVonMises.name, reference, current, 2);
     const r = cramerVonMisesTwoSample(reference.sorted, current.sorted);
     return judge(cramerVonMises, { statistic: r.statistic, p_value: r.pValue }, options);
   },

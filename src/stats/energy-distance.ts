@@ -5,6 +5,7 @@
  */
 import { cdfDistance } from './cdf-distance.js';
 import { judge } from './drift-result.js';
+import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
 /** scipy.stats.energy_distance(reference, current). Symmetric. */
@@ -21,6 +22,7 @@ export const energyDistance: DriftTest = {
   defaultThreshold: 0.1,
   symmetric: true,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    requireValues(energyDistance.name, reference, current);
     return judge(energyDistance, { statistic: computeEnergyDistance(reference, current), p_value: null }, options);
   },
 };

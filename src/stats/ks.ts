@@ -6,6 +6,7 @@
 import { judge } from './drift-result.js';
 import { kolmogorovSf } from './kolmogorov.js';
 import { exactKsTwoSided, roundHalfEven } from './ks-exact.js';
+import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
 /** scipy's MAX_AUTO_N: 'auto' is exact up to this many values per sample. */
@@ -66,6 +67,7 @@ export const ks: DriftTest = {
   defaultThreshold: 0.05,
   symmetric: true,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    requireValues(ks.name, reference, current);
     const r = ksTwoSample(reference.sorted, current.sorted);
     return judge(ks, { statistic: r.statistic, p_value: r.pValue }, options);
   },

@@ -5,6 +5,7 @@
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import { judge } from './drift-result.js';
+import { requireValues } from './numeric-guard.js';
 import { mergedRanks } from './ranks.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
@@ -73,6 +74,7 @@ export const mannWhitney: DriftTest = {
   defaultThreshold: 0.05,
   symmetric: true,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    requireValues(mannWhitney.name, reference, current);
     const r = mannWhitneyTwoSample(reference.sorted, current.sorted);
     return judge(mannWhitney, { statistic: r.statistic, p_value: r.pValue }, options);
   },

@@ -81,9 +81,8 @@ describe('mmd', () => {
     expect(other.statistic).not.toBe(a.statistic);
   });
 
-  it('is undefined (NaN, no drift) with fewer than two values on a side', () => {
-    const r = mmd.computeNumeric!(prepareNumeric([1]), shifted);
-    expect(Number.isNaN(r.statistic)).toBe(true);
-    expect(r.drift_detected).toBe(false);
+  it('needs two values on each side', () => {
+    expect(() => mmd.computeNumeric!(prepareNumeric([1]), shifted)).toThrow(RangeError);
+    expect(Number.isNaN(mmdTwoSample(Float64Array.from([1]), shifted.sorted).pValue)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@
  * result is reproducible for a given seed.
  */
 import { judge } from './drift-result.js';
+import { requireValues } from './numeric-guard.js';
 import { Prng, sampleIndices, shuffleInPlace } from './prng.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
@@ -177,6 +178,8 @@ export const mmd: DriftTest = {
   defaultThreshold: 0.05,
   symmetric: false,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    // the unbiased estimate needs two values per side
+    requireValues(mmd.name, reference, current, 2);
     const r = mmdTwoSample(reference.sorted, current.sorted, options);
     return judge(mmd, { statistic: r.statistic, p_value: r.pValue }, options);
   },

@@ -5,6 +5,7 @@
  */
 import tcdf from '@stdlib/stats-base-dists-t-cdf';
 import { judge } from './drift-result.js';
+import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
 /** The t statistic (reference minus current), its degrees of freedom and two-sided p-value. */
@@ -49,6 +50,7 @@ function descriptor(name: string, label: string, equalVariances: boolean): Drift
     defaultThreshold: 0.05,
     symmetric: true,
     computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+      requireValues(name, reference, current);
       const r = tTestTwoSample(reference, current, equalVariances);
       return judge(test, { statistic: r.statistic, p_value: r.pValue }, options);
     },

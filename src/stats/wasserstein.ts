@@ -5,6 +5,7 @@
  */
 import { cdfDistance } from './cdf-distance.js';
 import { judge } from './drift-result.js';
+import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
 /** Evidently's floor for the norm, so a constant reference does not divide by zero. */
@@ -34,6 +35,7 @@ export const wasserstein: DriftTest = {
   defaultThreshold: 0.1,
   symmetric: false,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
+    requireValues(wasserstein.name, reference, current);
     const raw = wassersteinDistance(reference, current);
     const normed = raw / wassersteinNorm(reference);
     const judged = judge(wasserstein, { statistic: normed, p_value: null }, options);
