@@ -10,6 +10,7 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixt
 /** Expected numbers from scripts/fixtures/gen_report_fixture.py (pandas + scipy, the anchor's definitions). */
 interface Expected {
   rows: { reference: number; current: number };
+  performance: Record<'reference' | 'current', Record<string, number> & { labelled: number; confusion_matrix: number[][] }>;
   features: Record<
     string,
     {
@@ -115,5 +116,37 @@ describe('buildReport on the scipy fixture', () => {
     const cat = report.features[3].distribution!;
     expect(cat.kind === 'categorical' && cat.categories).toContain('new');
     expect(cat.kind === 'categorical' && cat.categories).toContain('blue, dark');
+  });
+});
+
+describe('buildReport with the model columns', () => {
+  it('tests the prediction and score columns for drift and gives scikit-learn\'s performance numbers', async () => {
+    const report = await buildReport({
+      reference: fixture('reference.csv'),
+      current: fixture('current.csv'),
+      schema: loadReportSchema(fixture('schema-model.json')),
+      threads: 1,
+    });
+    expect(report.prediction!.columns.map((c) => [c.name, c.type, c.decided_by])).toEqual([
+      ['prediction', 'categorical', 'z_test'],
+      ['score', 'numeric', 'ks'],
+    ]);
+    const p = report.performance!;
+    expect(p.task).toBe('binary');
+    expect(p.labelled).toEqual({ reference: expected.performance.reference.labelled, current: expected.performance.current.labelled });
+    expect(p.metrics.map((m) => m.metric)).toEqual(['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier_score', 'ece']);
+    for (const m of p.metrics) {
+      close(m.reference, expected.performance.reference[m.metric], 1e-9);
+      close(m.current, expected.performance.current[m.metric], 1e-9);
+      expect(m.change).toBeCloseTo(m.current! - m.reference!, 15);
+    }
+    expect(p.confusion_matrix).toEqual({
+      labels: ['0', '1'],
+      reference: expected.performance.reference.confusion_matrix,
+      current: expected.performance.current.confusion_matrix,
+    });
+    // recall rose 0.61 → 0.89: no degradation; ECE rose 3.4 %: below the 5 % warning
+    expect(p.metrics.find((m) => m.metric === 'recall')!.severity).toBe('INFO');
+    expect(p.metrics.find((m) => m.metric === 'ece')!.severity).toBe('INFO');
   });
 });

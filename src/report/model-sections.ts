@@ -4,6 +4,7 @@ import type { CategoricalColumn, Column } from './csv/column-builders.js';
 import type { ColumnTable } from './csv/merge-columns.js';
 import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js';
 import type { FeatureDriftOptions } from './feature-drift.js';
+import { classificationPerformance } from './performance-section.js';
 import type { ReportSchema } from './schema.js';
 import type { DriftReport, FeatureDrift } from './types.js';
 
@@ -11,8 +12,8 @@ import type { DriftReport, FeatureDrift } from './types.js';
 export type ModelSections = Pick<DriftReport, 'prediction' | 'fairness' | 'performance'>;
 
 /**
- * Prediction drift (the prediction and score columns tested like features), from the
- * row-aligned columns of both sides.
+ * The model sections from the row-aligned columns of both sides: prediction drift (the
+ * prediction and score columns tested like features) and, with the actual values, performance.
  */
 export function buildModelSections(
   schema: ReportSchema,
@@ -25,7 +26,13 @@ export function buildModelSections(
     if (name === undefined) continue;
     columns.push(columnDrift(name, reference.columns.get(name)!, current.columns.get(name)!, options));
   }
-  return columns.length === 0 ? {} : { prediction: { columns, metrics: [] } };
+  const sections: { -readonly [K in keyof ModelSections]: ModelSections[K] } = {};
+  if (columns.length > 0) sections.prediction = { columns, metrics: [] };
+  if (schema.prediction !== undefined && schema.actual !== undefined && schema.task === 'classification') {
+    const performance = classificationPerformance(schema, reference, current);
+    if (performance) sections.performance = performance;
+  }
+  return sections;
 }
 
 /** Drift of one model column, tested like a feature of its kind. */
