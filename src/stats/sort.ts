@@ -25,6 +25,7 @@ export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN_LENGTH) return values.sort();
   const scratch = new Float64Array(n);
+  // (lo, hi) word pairs: the little-endian layout of every platform Node runs on
   let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let dst: Uint32Array = new Uint32Array(scratch.buffer);
   const counts = new Uint32Array(BUCKETS * PASSES);
