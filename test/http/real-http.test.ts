@@ -3,7 +3,20 @@ import { STORE_FACTORIES } from '../store/store-fixtures.js';
 import { CREDIT_MODEL, type TestApp, creditPrediction, ndjson, startTestApp, storedCount } from './http-fixtures.js';
 
 const BODY_LIMIT = 64 * 1024;
-const BULK_LIMIT = 4 * 1024 * 1024;
+const BULK_LIMIT = 2 * 1024 * 1024;
+
+/** The same bytes again and again until `bytes` were sent: an upload that never ends soon. */
+function endless(line: string, bytes: number): ReadableStream<Uint8Array> {
+  const chunk = new TextEncoder().encode(`${line}\n`.repeat(Math.ceil(65_536 / (line.length + 1))));
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= bytes) return controller.close();
+      controller.enqueue(chunk);
+      sent += chunk.length;
+    },
+  });
+}
 
 /** An NDJSON body produced piece by piece, as a client streaming a file would send it. */
 function ndjsonStream(model: string, rows: number, perChunk = 500): ReadableStream<Uint8Array> {
@@ -42,7 +55,7 @@ describe.each(STORE_FACTORIES)('HTTP over a real socket ($name)', (factory) => {
     expect(one.headers.get('x-request-id')).toBe('client-req-1');
     expect(await one.json()).toMatchObject({ accepted: 1, prediction_ids: ['first'] });
 
-    const rows = 10_000;
+    const rows = 5000;
     const bulk = await api('/api/v1/predictions/bulk', {
       method: 'POST',
       key: t.keys.ingest,
@@ -74,7 +87,7 @@ describe.each(STORE_FACTORIES)('HTTP over a real socket ($name)', (factory) => {
     const r2 = await api('/api/v1/predictions/bulk', {
       method: 'POST',
       headers: { 'content-type': 'application/x-ndjson' },
-      body: ndjsonStream('net', Math.ceil((BULK_LIMIT * 1.5) / 330)),
+      body: endless(JSON.stringify(creditPrediction(1, { model_id: 'net', prediction_id: 'over' })), BULK_LIMIT * 4),
       duplex: 'half',
     } as RequestInit & { duplex: 'half' });
     expect(r2.status).toBe(413);
