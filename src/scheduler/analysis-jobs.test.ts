@@ -1,12 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteFactory } from '../../test/store/store-fixtures.js';
 import { MonitoringService } from '../analysis/monitoring-service.js';
 import { LOAN_MODEL, loanTraffic } from '../demo/loan-model.js';
 import { DEFAULT_SETTINGS, type Model, parseModelSchema } from '../domain/model-schema.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import type { DB } from '../store/db-types.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { AnalysisScheduling, analysisJobName } from './analysis-jobs.js';
 import { Scheduler } from './scheduler.js';
@@ -35,12 +38,13 @@ async function until(check: () => Promise<boolean>, ms = 6000): Promise<void> {
 }
 
 describe('scheduled analyses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-analysis-jobs-'));
   let store: Store;
-  let cleanup: () => Promise<void>;
   let monitoring: MonitoringService;
 
   beforeAll(async () => {
-    ({ store, cleanup } = await sqliteFactory.create());
+    store = SqliteStore.open({ path: join(dir, 'jobs.db') });
+    await store.migrate();
     // the injected clock: every analysis judges the window ending at NOW, whatever the wall time
     monitoring = new MonitoringService(store, () => NOW);
     await store.createModel(modelOf('fast', EVERY_SECOND));
@@ -50,7 +54,10 @@ describe('scheduled analyses', () => {
     const traffic = loanTraffic(300, { seed: 6, from: NOW - 20 * HOUR, to: NOW });
     await ingest.ingestPredictions(traffic.predictions.map((p) => ({ ...p, model_id: 'fast' })), { partial: false });
   });
-  afterAll(async () => cleanup());
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const records = async (status?: 'completed' | 'failed') => (await store.listRecords({ model_id: 'fast', limit: 1000, status })).items.filter((r) => r.trigger === 'schedule');
 

@@ -12,12 +12,16 @@ import { KeyVerifier } from './auth/api-keys.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandler } from './plugins/errors.js';
+import { baselineRoutes } from './routes/baselines.js';
+import { deployRoutes } from './routes/deploy.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { modelRoutes } from './routes/models.js';
+import { monitoringRoutes } from './routes/monitoring.js';
 import { outcomeRoutes } from './routes/outcomes.js';
 import { predictionRoutes } from './routes/predictions.js';
+import { recordReportRoutes } from './routes/record-reports.js';
 import { ErrorResponse } from './routes/schemas.js';
 
 export interface BuildAppOptions {
@@ -105,6 +109,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(outcomeRoutes);
   await app.register(jobRoutes);
   await app.register(keyRoutes);
+  await app.register(baselineRoutes);
+  await app.register(monitoringRoutes);
+  await app.register(recordReportRoutes);
+  await app.register(deployRoutes);
 
   app.addHook('onClose', async () => {
     await writer.close();

@@ -1,0 +1,57 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { deployModelVersion } from '../../analysis/deploy-flow.js';
+import { findModel } from './lookup.js';
+import { assertStorable } from './monitoring-lookup.js';
+import { errorResponses } from './schemas.js';
+
+const DeployAnswer = Type.Object({
+  status: Type.Literal('deployed'),
+  model_id: Type.String(),
+  model_version: Type.String(),
+  previous_version: Type.Union([Type.String(), Type.Null()]),
+  baseline_snapshot_id: Type.Union([Type.String(), Type.Null()]),
+  archived_snapshot_id: Type.Union([Type.String(), Type.Null()]),
+  drift_check: Type.Object({
+    record_id: Type.String(),
+    status: Type.Union([Type.Literal('completed'), Type.Literal('skipped'), Type.Literal('failed')]),
+    aggregated_score: Type.Union([Type.Number(), Type.Null()]),
+    severity: Type.Union([Type.String(), Type.Null()]),
+    message: Type.String(),
+  }),
+});
+
+/** The deploy flow (Flow 7): a new version, its baseline, an immediate drift check. */
+export const deployRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/v1/models/deploy',
+    {
+      schema: {
+        tags: ['models'],
+        summary: 'Deploy a model version: freeze its baseline, archive the old one, run a drift check now',
+        description:
+          'With create_baseline (default true) the validation_set (predictions as logged, each optionally with `actual`) becomes the active baseline and the previous one is archived. Then the current window is analysed against it (trigger `deploy`). The deployment is kept as a `deploy` job run (GET /api/v1/jobs?job=deploy).',
+        body: Type.Object(
+          {
+            model_id: Type.String({ maxLength: 128 }),
+            version: Type.String({ minLength: 1, maxLength: 128 }),
+            validation_set: Type.Optional(Type.Array(Type.Unknown(), { minItems: 1 })),
+            create_baseline: Type.Optional(Type.Boolean({ default: true })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: DeployAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const model = await findModel(app.ctx.store, body.model_id);
+      assertStorable(body.version, 'version');
+      return deployModelVersion(
+        app.ctx.store,
+        app.ctx.monitoring,
+        { model_id: model.model_id, version: body.version, validation_set: body.validation_set, create_baseline: body.create_baseline, created_by: request.apiKey?.id ?? null },
+        app.ctx.clock,
+      );
+    },
+  );
+};
