@@ -29,6 +29,8 @@ function fromFastify(err: FastifyError): AppError | null {
       return new AppError('validation_failed', err.message, { problems });
     }
   }
+  // the client went away mid-upload (nothing was committed; there is no one left to answer)
+  if (err.message === 'aborted' || err.code === 'ECONNRESET') return new AppError('bad_request', 'the request body was cut short');
   if (err instanceof SyntaxError || err.name === 'SyntaxError') return new AppError('invalid_json', `the body is not valid JSON: ${err.message}`);
   if (err.statusCode === 413) return new AppError('payload_too_large');
   if (err.statusCode === 415) return new AppError('unsupported_media_type', err.message);
