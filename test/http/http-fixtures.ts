@@ -19,12 +19,16 @@ export interface TestApp {
 
 export const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
 
-/** Config overrides go through the same loader as production (env-style keys). */
-export async function startTestApp(factory: StoreFactory, env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Config overrides go through the same loader as production (env-style keys). With `errorLog`,
+ * the app logs at level error into that array (one JSON line each); otherwise it is silent.
+ */
+export async function startTestApp(factory: StoreFactory, env: Record<string, string> = {}, errorLog?: string[]): Promise<TestApp> {
   const { store, cleanup } = await factory.create();
   const clock = { now: T0 };
   const config = loadConfig({ env: { DRIFTWATCH_LOG_LEVEL: 'silent', ...env } });
-  const app = await buildApp({ config, store, clock: () => clock.now, logger: false });
+  const logger = errorLog ? { level: 'error', stream: { write: (line: string) => errorLog.push(line) } } : false;
+  const app = await buildApp({ config, store, clock: () => clock.now, logger });
   await app.ready();
   const keys = {
     admin: (await createApiKey(store, 'test admin', ['admin'], T0)).token,
