@@ -173,6 +173,8 @@ export class IngestService {
     }
     const models = await this.models(modelIds);
     const good: OutcomeRecord[] = [];
+    let unknownModel: string | undefined;
+    let unknownRows = 0;
     rows.forEach((input, row) => {
       const before = problems.length;
       const bad = (field: string, problem: string) => problems.push({ row, field, problem });
@@ -183,6 +185,8 @@ export class IngestService {
       const model = models.get(modelId);
       if (!model) {
         if (!options.partial && modelIds.size >= 1) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
+        unknownModel ??= modelId;
+        unknownRows++;
         return bad('model_id', `no model "${modelId}" is registered`);
       }
       let pid = o.prediction_id;
@@ -207,6 +211,8 @@ export class IngestService {
       if (problems.length === before) good.push({ model_id: modelId, prediction_id: pid as string, label, value, timestamp: ts, received_at: now, prediction_ts: null });
     });
     const rejected = new Set(problems.map((p) => p.row)).size;
+    // as for predictions: a request that names nothing but unknown models is a 404, partial or not
+    if (unknownModel !== undefined && unknownRows === rows.length) throw new AppError('model_not_found', `no model "${unknownModel}" is registered`, { model_id: unknownModel });
     if (problems.length && !options.partial) throw validationError(problems.slice(0, MAX_LISTED_PROBLEMS), `${rejected} outcome(s) rejected, nothing written: ${describe(problems[0])}`);
     // one outcome per prediction per write: a later row replaces an earlier one (a correction), and
     // PostgreSQL refuses an upsert that touches the same row twice in one statement
