@@ -92,6 +92,9 @@ describe.each(STORE_FACTORIES)('HTTP outcomes ($name)', (factory) => {
     expect((await outcome('r-1', 'reg')).json().actual).toBe(12.5);
 
     expectErrorShape(await postOutcomes({ model_id: 'ghost', prediction_id: 'x', actual: 'deny' }), 404, 'model_not_found');
+    expectErrorShape(await postOutcomes([{ model_id: 'ghost', prediction_id: 'x', actual: 'deny' }], '?partial=true'), 404, 'model_not_found');
+    const mixed = (await postOutcomes([{ model_id: 'ghost', prediction_id: 'x', actual: 'deny' }, { model_id: 'oc', prediction_id: 'v-9', actual: 'deny' }], '?partial=true')).json();
+    expect(mixed).toMatchObject({ accepted: 1, rejected: 1, errors: [expect.objectContaining({ row: 0, field: 'model_id' })] });
     const nd = await t.app.inject({ method: 'POST', url: '/api/v1/outcomes?partial=true', headers: { ...bearer(t.keys.ingest), 'content-type': 'application/x-ndjson' }, payload: '{"model_id":"oc","prediction_id":"n-1","actual":"deny"}\n{oops\n' });
     expect(nd.json()).toMatchObject({ accepted: 1, rejected: 1, errors: [expect.objectContaining({ row: 1, problem: expect.stringContaining('line 2') })] });
   });
