@@ -22,6 +22,8 @@ export interface DB {
     row_count: number;
     created_at: number;
     data: Uint8Array;
+    /** 1 while the block's keys are not yet in prediction_keys (SQLite; see sqlite/key-ledger.ts) */
+    keys_pending: Generated<number>;
   };
   prediction_keys: {
     model_id: string;

@@ -42,6 +42,16 @@ const isTsId = (v: unknown): v is [number, string] => Array.isArray(v) && typeof
 
 type Exec = Kysely<DB> | Transaction<DB>;
 
+/** A stored prediction's key: its time and what it predicted. */
+export interface PredictionKey {
+  ts: number;
+  pred_label: string | null;
+  pred_score: number | null;
+  pred_value: number | null;
+}
+
+const ID_ONLY: ReadonlySet<string> = new Set([COL.predictionId]);
+
 /** Block metadata as stored next to the blob. */
 export interface BlockRow {
   id: number;
@@ -297,14 +307,9 @@ export abstract class KyselyStore implements Store {
   }
 
   async getPrediction(modelId: string, predictionId: string): Promise<PredictionRecord | null> {
-    const key = await this.db
-      .selectFrom('prediction_keys')
-      .select('ts')
-      .where('model_id', '=', modelId)
-      .where('prediction_id', '=', predictionId)
-      .executeTakeFirst();
+    const key = (await this.predictionKeys(modelId, [predictionId])).get(predictionId);
     if (!key) return null;
-    const ts = Number(key.ts);
+    const ts = key.ts;
     for (const b of await this.blocksInRange(modelId, ts, ts + 1)) {
       const blob = (await this.readBlockData([b.id])).get(b.id);
       if (!blob) continue;
@@ -314,6 +319,31 @@ export abstract class KyselyStore implements Store {
       if (row >= 0) return rowToRecord(set, row, modelId, b.schema_version, (await this.getModelSchema(modelId, b.schema_version))!);
     }
     return null;
+  }
+
+  /**
+   * The stored keys among `ids` of a model: time and what was predicted. Backends whose keys
+   * can live outside prediction_keys (SQLite's pending keys) extend this.
+   */
+  protected async predictionKeys(modelId: string, ids: readonly string[]): Promise<Map<string, PredictionKey>> {
+    const out = new Map<string, PredictionKey>();
+    for (let i = 0; i < ids.length; i += 400) {
+      const rows = await this.db
+        .selectFrom('prediction_keys')
+        .select(['prediction_id', 'ts', 'pred_label', 'pred_score', 'pred_value'])
+        .where('model_id', '=', modelId)
+        .where('prediction_id', 'in', ids.slice(i, i + 400))
+        .execute();
+      for (const r of rows) {
+        out.set(r.prediction_id, {
+          ts: Number(r.ts),
+          pred_label: r.pred_label,
+          pred_score: r.pred_score === null ? null : Number(r.pred_score),
+          pred_value: r.pred_value === null ? null : Number(r.pred_value),
+        });
+      }
+    }
+    return out;
   }
 
   async countPredictionsByDay(modelId: string, from: number, to: number): Promise<{ day: string; count: number }[]> {
@@ -350,17 +380,10 @@ export abstract class KyselyStore implements Store {
       for (const [modelId, list] of byModel) {
         for (let i = 0; i < list.length; i += 400) {
           const part = list.slice(i, i + 400);
-          const keys = await self.db
-            .selectFrom('prediction_keys')
-            .select(['prediction_id', 'ts', 'pred_label', 'pred_score', 'pred_value'])
-            .where('model_id', '=', modelId)
-            .where(
-              'prediction_id',
-              'in',
-              part.map((r) => r.prediction_id),
-            )
-            .execute();
-          const byId = new Map(keys.map((k) => [k.prediction_id, k]));
+          const byId = await self.predictionKeys(
+            modelId,
+            part.map((r) => r.prediction_id),
+          );
           const values = part.map((r) => {
             const k = byId.get(r.prediction_id);
             const pts = k ? Number(k.ts) : null;
@@ -458,25 +481,24 @@ export abstract class KyselyStore implements Store {
         ids.push(Number(b.id));
         deleted += b.row_count;
       }
+      // keys go with their blocks: the ids inside each deleted block name them
+      const data = await self.readBlockData(ids);
+      const predictionIds: string[] = [];
+      for (const blob of data.values()) for (const id of idColumn(decodeColumns(blob, ID_ONLY))) if (id !== null) predictionIds.push(id);
       if (ids.length) await self.db.deleteFrom('prediction_blocks').where('id', 'in', ids).execute();
-      const oldKeys = self.db
-        .selectFrom('prediction_keys')
-        .select('prediction_id')
-        .where('model_id', '=', modelId)
-        .where('ts', '<', cutoffTs)
-        .limit(limit);
-      const keys = await self.db
-        .deleteFrom('prediction_keys')
-        .where('model_id', '=', modelId)
-        .where('prediction_id', 'in', oldKeys)
-        .executeTakeFirst();
-      const keysDeleted = Number(keys.numDeletedRows);
+      for (let i = 0; i < predictionIds.length; i += 500) {
+        await self.db
+          .deleteFrom('prediction_keys')
+          .where('model_id', '=', modelId)
+          .where('prediction_id', 'in', predictionIds.slice(i, i + 500))
+          .execute();
+      }
       await self.db
         .deleteFrom('outcomes')
         .where('model_id', '=', modelId)
         .where('prediction_ts', '<', cutoffTs)
         .execute();
-      return { deleted, done: ids.length === 0 && keysDeleted === 0 };
+      return { deleted, done: ids.length === 0 };
     });
   }
 

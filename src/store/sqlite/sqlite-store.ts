@@ -2,26 +2,28 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Transaction } from 'kysely';
-import { encodeColumns } from '../blocks/codec.js';
-import { takeColumnSet } from '../blocks/columns.js';
-import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
 import type { DB } from '../db-types.js';
-import { KyselyStore } from '../kysely-store.js';
+import { KyselyStore, type PredictionKey } from '../kysely-store.js';
 import { SQLITE_TYPES } from '../migrations/dialect-types.js';
 import type { PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
+import { KeyLedger } from './key-ledger.js';
+import { DEFAULT_MERGER_OPTIONS, KeyMerger, type KeyMergerOptions } from './key-merger.js';
+import { SqlitePredictionWriter } from './prediction-writer.js';
 
 export interface SqliteOptions {
   /** file path, or ':memory:' */
   path: string;
   /** `full` (default) makes every commit survive power loss; `normal` survives process crashes only */
   synchronous?: 'full' | 'normal';
+  /** when pending prediction keys are merged into prediction_keys (tests shorten it) */
+  keyMerge?: Partial<KeyMergerOptions>;
 }
 
-interface Statements {
-  insertKey: Database.Statement;
-  insertBlock: Database.Statement;
-  linkOutcome: Database.Statement;
-  orphanExists: Database.Statement;
+/** Prediction write machinery, made once the tables exist and shared by every executor of the connection. */
+interface Engine {
+  ledger: KeyLedger;
+  writer: SqlitePredictionWriter;
+  merger: KeyMerger;
 }
 
 /** The embedded store: one SQLite file in WAL mode, better-sqlite3 underneath Kysely. */
@@ -29,15 +31,13 @@ export class SqliteStore extends KyselyStore {
   readonly backend = 'sqlite' as const;
   readonly capabilities: StoreCapabilities = { copy: false, skipLocked: false, advisoryLocks: false, multiInstance: false };
   protected readonly types = SQLITE_TYPES;
-  private stmts?: Statements;
 
   private constructor(
     private readonly raw: Database.Database,
     db: Kysely<DB> | Transaction<DB>,
-    stmts?: Statements,
+    private readonly shared: { engine?: Engine; mergeOptions: KeyMergerOptions },
   ) {
     super(db);
-    this.stmts = stmts;
   }
 
   static open(options: SqliteOptions): SqliteStore {
@@ -51,60 +51,60 @@ export class SqliteStore extends KyselyStore {
     raw.pragma('temp_store = MEMORY');
     raw.pragma('mmap_size = 268435456');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
-    return new SqliteStore(raw, db);
+    return new SqliteStore(raw, db, { mergeOptions: { ...DEFAULT_MERGER_OPTIONS, ...options.keyMerge } });
   }
 
   protected withExecutor(db: Kysely<DB> | Transaction<DB>): SqliteStore {
-    return new SqliteStore(this.raw, db, this.stmts);
+    return new SqliteStore(this.raw, db, this.shared);
   }
 
-  private statements(): Statements {
-    this.stmts ??= {
-      insertKey: this.raw.prepare('INSERT OR IGNORE INTO prediction_keys (model_id, prediction_id, ts, pred_label, pred_score, pred_value) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertBlock: this.raw.prepare(
-        'INSERT INTO prediction_blocks (model_id, schema_version, day, min_ts, max_ts, row_count, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      linkOutcome: this.raw.prepare(
-        'UPDATE outcomes SET prediction_ts = ?, pred_label = ?, pred_score = ?, pred_value = ? WHERE model_id = ? AND prediction_id = ? AND prediction_ts IS NULL',
-      ),
-      orphanExists: this.raw.prepare('SELECT 1 FROM outcomes WHERE model_id = ? AND prediction_ts IS NULL LIMIT 1').pluck(),
-    };
-    return this.stmts;
+  private engine(): Engine {
+    if (!this.shared.engine) {
+      const ledger = new KeyLedger(this.raw);
+      const merger = new KeyMerger(this.raw, ledger, (fn) => this.exclusive(fn), this.shared.mergeOptions);
+      this.shared.engine = { ledger, writer: new SqlitePredictionWriter(this.raw, ledger), merger };
+      merger.arm();
+    }
+    return this.shared.engine;
+  }
+
+  /** Run `fn` holding Kysely's connection mutex (no async transaction is open meanwhile). */
+  private exclusive<T>(fn: () => T): Promise<T> {
+    return this.root()
+      .connection()
+      .execute(async () => fn());
   }
 
   async writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
-    const s = this.statements();
+    const e = this.engine();
     const now = Date.now();
-    const write = (): PredictionWriteResult[] =>
-      batches.map((batch) => {
-        const ids = idColumn(batch.columns);
-        const ts = tsColumn(batch.columns);
-        const pv = predictedValues(batch.columns);
-        const keep: number[] = [];
-        const duplicates: string[] = [];
-        const duplicateRows: number[] = [];
-        for (let i = 0; i < batch.columns.rows; i++) {
-          if (s.insertKey.run(batch.model_id, ids[i], ts[i], pv.label(i), pv.score(i), pv.value(i)).changes === 1) keep.push(i);
-          else {
-            duplicates.push(ids[i] as string);
-            duplicateRows.push(i);
-          }
-        }
-        if (keep.length === 0) return { inserted: 0, duplicates, duplicateRows };
-        const set = keep.length === batch.columns.rows ? batch.columns : takeColumnSet(batch.columns, keep);
-        for (const part of splitByDay(set)) {
-          s.insertBlock.run(batch.model_id, batch.schema_version, part.day, part.minTs, part.maxTs, part.columns.rows, now, encodeColumns(part.columns));
-        }
-        if (s.orphanExists.get(batch.model_id) !== undefined) {
-          for (const i of keep) s.linkOutcome.run(ts[i], pv.label(i), pv.score(i), pv.value(i), batch.model_id, ids[i]);
-        }
-        return { inserted: keep.length, duplicates, duplicateRows };
-      });
-    if (this.db.isTransaction) return this.raw.transaction(write)();
-    // hold Kysely's connection mutex so no async transaction is open on the connection meanwhile
-    return this.root()
-      .connection()
-      .execute(async () => this.raw.transaction(write).immediate());
+    // inside an outer transaction that may still roll back: leave the shared key index alone
+    if (this.db.isTransaction) return this.raw.transaction(() => e.writer.write(batches, now, e.ledger.overlay()).results)();
+    return this.exclusive(() => {
+      const { results, written } = this.raw
+        .transaction(() => {
+          e.ledger.refresh();
+          return e.writer.write(batches, now, null);
+        })
+        .immediate();
+      for (const w of written) e.ledger.index.addBlock(w.blockId, w.modelId, w.ids);
+      e.merger.noteWrite();
+      return results;
+    });
+  }
+
+  protected override async predictionKeys(modelId: string, ids: readonly string[]): Promise<Map<string, PredictionKey>> {
+    const e = this.engine();
+    if (this.db.isTransaction) return e.ledger.session(e.ledger.overlay()).keys(modelId, ids);
+    return this.exclusive(() => {
+      e.ledger.refresh();
+      return e.ledger.session(null).keys(modelId, ids);
+    });
+  }
+
+  /** Merge every pending prediction key into prediction_keys now (normally done in the background). */
+  async mergePendingKeys(): Promise<void> {
+    await this.engine().merger.flush();
   }
 
   protected async readBlockData(ids: number[]): Promise<Map<number, Uint8Array>> {
@@ -119,6 +119,7 @@ export class SqliteStore extends KyselyStore {
 
   async close(): Promise<void> {
     if (this.db.isTransaction) return;
+    await this.shared.engine?.merger.close();
     await this.root().destroy();
   }
 }
