@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sharesInBins } from './binning.js';
 import { compareAttributions, explanationDrift, spearman, summarizeAttributions } from './explanations.js';
+import { psiFromShares } from './psi.js';
 
 interface ExplanationCase {
   name: string;
@@ -72,6 +74,21 @@ describe('explanation drift behaviour', () => {
     const d = explanationDrift(Float64Array.from([NaN, 1, NaN, 2]), Float64Array.from([0.5, 1, 0.1, 3]), ['gone', 'kept']);
     expect(d.features[0]).toMatchObject({ reference_importance: null, jensen_shannon: null, current_rank: 2 });
     expect(d.features[1].current_importance).toBe(2);
+  });
+});
+
+describe('binning of current attributions', () => {
+  it('gives the shares of binning.ts on the sorted column', () => {
+    const col = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 120 });
+    fc.assert(
+      fc.property(col, col, (refInts, curInts) => {
+        const ref = Float64Array.from(refInts, (v) => v / 10);
+        const cur = Float64Array.from(curInts, (v) => v / 10);
+        const summary = summarizeAttributions(ref, ['x']);
+        const expected = psiFromShares(Float64Array.from(summary.features[0].shares), sharesInBins(cur.slice().sort(), Float64Array.from(summary.features[0].edges)));
+        expect(compareAttributions(summary, cur).features[0].psi).toBe(expected);
+      }),
+    );
   });
 });
 

@@ -95,39 +95,62 @@ export function summarizeAttributions(values: Float64Array, features: readonly s
   };
 }
 
+/** Per-feature sums of one pass over the current attributions. */
+interface CurrentPass {
+  readonly importance: (number | null)[];
+  /** bin counts per feature (edges.length + 1 each) and the finite count */
+  readonly counts: Float64Array[];
+  readonly finite: Float64Array;
+}
+
+/** Most inner edges a feature can have (the nine deciles); every feature's edges are padded to it. */
+const MAX_EDGES = 9;
+
 /**
- * Shares of an unsorted `col` in the right-closed bins of `edges`, empty bins at EMPTY_SHARE: the
- * same shares as binning.ts's sharesInBins on the sorted column, but a binary search per value
- * (O(n log bins)) instead of a sort of every current column.
+ * One row-major pass over all features: mean |attribution| and the counts in each feature's
+ * right-closed bins. The bin of x is the number of edges below x, counted without branches over
+ * edges padded with +∞ (a binary search mispredicts on most values). The counts equal
+ * binning.ts's sharesInBins on the sorted column, without sorting or copying any column.
  */
-function shares(col: Float64Array, edges: Float64Array): Float64Array {
-  const counts = new Float64Array(edges.length + 1);
-  for (let i = 0; i < col.length; i++) {
-    const x = col[i];
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (edges[mid] < x) lo = mid + 1;
-      else hi = mid;
+function currentPass(reference: AttributionSummary, values: Float64Array): CurrentPass {
+  const f = reference.features.length;
+  const n = values.length / f;
+  const edges = new Float64Array(f * MAX_EDGES).fill(Infinity);
+  reference.features.forEach((s, j) => {
+    if (s.edges.length > MAX_EDGES) throw new RangeError(`feature ${s.name} has more than ${MAX_EDGES} edges`);
+    edges.set(s.edges, j * MAX_EDGES);
+  });
+  const flat = new Float64Array(f * (MAX_EDGES + 1));
+  const absSum = new Float64Array(f);
+  const finite = new Float64Array(f);
+  for (let r = 0; r < n; r++) {
+    const base = r * f;
+    for (let j = 0; j < f; j++) {
+      const x = values[base + j];
+      if (!Number.isFinite(x)) continue;
+      absSum[j] += Math.abs(x);
+      finite[j]++;
+      const e = j * MAX_EDGES;
+      const bin =
+        +(edges[e] < x) + +(edges[e + 1] < x) + +(edges[e + 2] < x) + +(edges[e + 3] < x) + +(edges[e + 4] < x) +
+        +(edges[e + 5] < x) + +(edges[e + 6] < x) + +(edges[e + 7] < x) + +(edges[e + 8] < x);
+      flat[j * (MAX_EDGES + 1) + bin]++;
     }
-    counts[lo]++;
   }
-  for (let b = 0; b < counts.length; b++) counts[b] = counts[b] === 0 ? EMPTY_SHARE : counts[b] / col.length;
-  return counts;
+  const counts = reference.features.map((s, j) => flat.slice(j * (MAX_EDGES + 1), j * (MAX_EDGES + 1) + s.edges.length + 1));
+  return { importance: Array.from(absSum, (s, j) => (finite[j] > 0 ? s / finite[j] : null)), counts, finite };
 }
 
 /** Compares current attributions (columns in the order of `reference.features`) with a summary. */
 export function compareAttributions(reference: AttributionSummary, current: Float64Array): ExplanationDrift {
   const f = reference.features.length;
   checkShape(current, f);
-  const curImportance: (number | null)[] = [];
+  const pass = currentPass(reference, current);
+  const curImportance = pass.importance;
   const divergences = reference.features.map((ref, j) => {
-    const col = column(current, f, j);
-    curImportance.push(meanAbs(col));
-    if (col.length === 0 || ref.count === 0) return { jensen_shannon: null, psi: null, kl_divergence: null };
+    if (pass.finite[j] === 0 || ref.count === 0) return { jensen_shannon: null, psi: null, kl_divergence: null };
     const r = Float64Array.from(ref.shares);
-    const c = shares(col, Float64Array.from(ref.edges));
+    const c = pass.counts[j].map((count) => (count === 0 ? EMPTY_SHARE : count / pass.finite[j]));
     return { jensen_shannon: jensenShannonFromShares(r, c), psi: psiFromShares(r, c), kl_divergence: klDivergenceFromShares(r, c) };
   });
   const refImportance = reference.features.map((s) => s.mean_abs);
