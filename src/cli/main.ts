@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { registerAnalyze } from './analyze.js';
 import { registerConfig } from './config-check.js';
+import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
@@ -21,6 +23,8 @@ registerKeys(program);
 registerMigrate(program);
 registerConfig(program);
 registerReport(program);
+registerAnalyze(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError) console.error(e.message);

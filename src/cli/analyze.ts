@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { MonitoringService } from '../analysis/monitoring-service.js';
+import { presentRecord } from '../analysis/present-monitoring.js';
+import { recordToReport } from '../analysis/report/from-record.js';
+import { renderText } from '../analysis/report/render-text.js';
+import { mergeThresholds } from '../analysis/thresholds.js';
+import type { Finding } from '../analysis/types.js';
+import type { MonitoringRecordRow } from '../store/monitoring-store.js';
+import type { Store } from '../store/store.js';
+import { addStoreOptions, type StoreCommandOptions, withStore } from './cli-store.js';
+
+export interface AnalyzeOptions {
+  model: string;
+  windowHours?: number;
+  format: 'json' | 'text';
+}
+
+/** Parse the command line options; throws naming the option. */
+export function parseAnalyzeOptions(opts: { model: string; windowHours?: string; format?: string }): AnalyzeOptions {
+  const format = opts.format ?? 'text';
+  if (format !== 'json' && format !== 'text') throw new Error(`--format must be json or text (got "${format}")`);
+  let windowHours: number | undefined;
+  if (opts.windowHours !== undefined) {
+    windowHours = Number(opts.windowHours);
+    if (!Number.isInteger(windowHours) || windowHours < 1 || windowHours > 24 * 366) throw new Error('--window-hours must be a whole number of hours from 1 to 8784');
+  }
+  return { model: opts.model, windowHours, format };
+}
+
+/** The record as text: what happened, the findings above INFO, then the drift report. */
+export function recordText(record: MonitoringRecordRow, report: string): string {
+  const lines = [`${record.record_id}  ${record.model_id}  ${record.status.toUpperCase()}`];
+  lines.push(`window ${new Date(record.period_start).toISOString()} – ${new Date(record.period_end).toISOString()}, ${record.sample_count} predictions, baseline ${record.baseline_id ?? '(none)'}`);
+  if (record.status === 'skipped') lines.push(`skipped: ${String(record.body.skipped_reason)}`);
+  if (record.status === 'failed') lines.push(`failed: ${record.error}`);
+  if (record.status !== 'completed') return lines.join('\n') + '\n';
+  lines.push(`max severity ${record.max_severity}, aggregated score ${(record.aggregated_score ?? 0).toFixed(3)}`);
+  const flagged = (record.body.findings as Finding[]).filter((f) => f.severity !== 'INFO');
+  lines.push('', flagged.length ? 'FINDINGS:' : 'FINDINGS: none above INFO');
+  for (const f of flagged) {
+    const groups = f.affected_groups?.length ? ` affected: ${f.affected_groups.join(', ')}` : '';
+    const value = f.value === null ? '-' : Number(f.value.toPrecision(4));
+    lines.push(`  ${f.severity.padEnd(8)} ${f.metric} = ${value} (threshold ${f.threshold ?? '-'})${groups}${f.message ? `  ${f.message}` : ''}`);
+  }
+  return `${lines.join('\n')}\n\n${report}`;
+}
+
+/** Run one analysis (trigger `cli`) and render it. Exit code 1 when the analysis failed. */
+export async function runAnalyze(store: Store, options: AnalyzeOptions, clock: () => number = Date.now): Promise<{ output: string; exitCode: number }> {
+  const model = await store.getModel(options.model);
+  if (!model) throw new Error(`no model "${options.model}" is registered`);
+  const monitoring = new MonitoringService(store, clock);
+  const record = await monitoring.analyze(model.model_id, 'cli', { windowHours: options.windowHours });
+  const exitCode = record.status === 'failed' ? 1 : 0;
+  if (options.format === 'json') return { output: JSON.stringify(presentRecord(record), null, 2) + '\n', exitCode };
+  const baseline = record.baseline_id ? await store.getBaseline(record.baseline_id) : null;
+  const report = record.status === 'completed' ? renderText(recordToReport(record, { baseline, thresholds: mergeThresholds(model.settings.thresholds) })) : '';
+  return { output: recordText(record, report), exitCode };
+}
+
+/** `driftwatch analyze --model M`: analyse a model's current window on the configured store. */
+export function registerAnalyze(program: Command): void {
+  addStoreOptions(
+    program
+      .command('analyze')
+      .description("analyse a model's current window against its active baseline now, store the record and print it")
+      .requiredOption('-m, --model <model_id>', 'the model to analyse')
+      .option('--window-hours <hours>', "window length (default: the model's window_hours setting, 24)")
+      .option('--format <format>', 'text or json', 'text'),
+  ).action(async (opts: StoreCommandOptions & { model: string; windowHours?: string; format?: string }) => {
+    const options = parseAnalyzeOptions(opts);
+    const { output, exitCode } = await withStore(opts, (store) => runAnalyze(store, options));
+    process.stdout.write(output);
+    process.exitCode = exitCode;
+  });
+}
