@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import { KeyVerifier } from './auth/api-keys.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './plugins/auth.js';
-import { registerErrorHandler } from './plugins/errors.js';
+import { errorBody, registerErrorHandler } from './plugins/errors.js';
 import { baselineRoutes } from './routes/baselines.js';
 import { deployRoutes } from './routes/deploy.js';
 import { healthRoutes } from './routes/health.js';
@@ -56,6 +56,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return typeof given === 'string' && /^[\x21-\x7e]{1,128}$/.test(given) ? given : randomUUID();
     },
     disableRequestLogging: false,
+    // errors Fastify answers before routing (a malformed %-escape in the path) get the one shape too
+    frameworkErrors: (error, request, reply) => {
+      void (reply as FastifyReply).status(400).header('x-request-id', request.id).send(errorBody('bad_request', error.message));
+    },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
