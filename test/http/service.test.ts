@@ -75,8 +75,12 @@ describe.each(STORE_FACTORIES)('HTTP service ($name)', (factory) => {
     expect(doc.components.schemas.ErrorResponse ?? doc.components.schemas['def-0']).toBeDefined();
   });
 
-  it('unknown routes are 404 in the error shape', async () => {
+  it('unknown routes and malformed URLs get the error shape', async () => {
     expectErrorShape(await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' }), 404, 'not_found');
     expectErrorShape(await t.app.inject({ method: 'DELETE', url: '/api/v1/models' }), 404, 'not_found');
+    // a malformed %-escape is refused by Fastify before routing: same shape, request id kept
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/models/%ZZ', headers: { 'x-request-id': 'bad-url-1' } });
+    expectErrorShape(bad, 400, 'bad_request');
+    expect(bad.headers['x-request-id']).toBe('bad-url-1');
   });
 });
