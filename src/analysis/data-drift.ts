@@ -1,7 +1,6 @@
 import type { FeatureSpec } from '../domain/model-schema.js';
 import { categoricalFromNumeric, fromCounts } from '../stats/categorical.js';
 import { defaultDriftTest, distinctCategories, distinctNumericValues } from '../stats/default-test.js';
-import { psi } from '../stats/psi.js';
 import { getDriftTest } from '../stats/registry.js';
 import { prepareSorted } from '../stats/sort.js';
 import type { CategoricalSample, DriftTestResult, NumericSample, Severity } from '../stats/types.js';
@@ -40,16 +39,36 @@ const share = (a: number, b: number) => (b > 0 ? a / b : 0);
 const rank: Record<Severity, number> = { INFO: 0, WARNING: 1, CRITICAL: 2 };
 const maxSev = (...s: Severity[]): Severity => s.reduce((a, b) => (rank[b] > rank[a] ? b : a), 'INFO' as Severity);
 
+/**
+ * Run tests by name. A test that cannot judge these samples (too few values, one distinct
+ * value, a binary-only test on many categories: the kernels throw RangeError) is reported
+ * with its reason and never counts as drift; it does not fail the analysis.
+ */
 function runTests(names: string[], ref: NumericSample | CategoricalSample, cur: NumericSample | CategoricalSample, kind: 'numeric' | 'categorical'): DriftTestResult[] {
   return names.map((name) => {
     const t = getDriftTest(name);
-    if (kind === 'numeric' && t.computeNumeric) return t.computeNumeric(ref as NumericSample, cur as NumericSample);
-    if (t.computeCategorical) {
-      const r = kind === 'numeric' ? categoricalFromNumeric(ref as NumericSample) : (ref as CategoricalSample);
-      const c = kind === 'numeric' ? categoricalFromNumeric(cur as NumericSample) : (cur as CategoricalSample);
-      return t.computeCategorical(r, c);
+    try {
+      if (kind === 'numeric' && t.computeNumeric) return t.computeNumeric(ref as NumericSample, cur as NumericSample);
+      if (t.computeCategorical) {
+        const r = kind === 'numeric' ? categoricalFromNumeric(ref as NumericSample) : (ref as CategoricalSample);
+        const c = kind === 'numeric' ? categoricalFromNumeric(cur as NumericSample) : (cur as CategoricalSample);
+        return t.computeCategorical(r, c);
+      }
+      throw new RangeError(`${name} does not apply to ${kind} features`);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const result: DriftTestResult & { error: string } = {
+        test: t.name,
+        statistic: NaN,
+        p_value: null,
+        value: NaN,
+        threshold: t.defaultThreshold,
+        direction: t.direction,
+        drift_detected: false,
+        error: e.message,
+      };
+      return result;
     }
-    throw new Error(`test ${name} does not apply to ${kind} features`);
   });
 }
 
@@ -70,9 +89,9 @@ export function numericDrift(
   const sampleKind = choice.sampleType;
   const names = [choice.test.name, ...extraTests.filter((t) => t !== choice.test.name && t !== 'psi')];
   const tests = cur.n > 0 && ref.n > 0 ? runTests(names, ref, cur, sampleKind) : [];
-  const psiResult = cur.n > 0 && ref.n > 0 ? psi.computeNumeric!(ref, cur) : null;
+  const psiResult = cur.n > 0 && ref.n > 0 ? runTests(['psi'], ref, cur, 'numeric')[0] : null;
   tests.push(...(psiResult ? [psiResult] : []));
-  const psiValue = psiResult?.value ?? 0;
+  const psiValue = psiResult && Number.isFinite(psiResult.value) ? psiResult.value : 0;
   const psiSev = grade(psiValue, thresholds.psi);
   const detected = tests.length > 0 && tests[0].drift_detected;
   let outside = 0;
@@ -120,9 +139,9 @@ export function categoricalDrift(spec: FeatureSpec, profile: CategoricalProfile,
   const choice = defaultDriftTest('categorical', profile.count, distinctCategories(ref, cur));
   const names = [choice.test.name, ...extraTests.filter((t) => t !== choice.test.name && t !== 'psi')];
   const tests = cur.n > 0 && ref.n > 0 ? runTests(names, ref, cur, 'categorical') : [];
-  const psiResult = cur.n > 0 && ref.n > 0 ? psi.computeCategorical!(ref, cur) : null;
+  const psiResult = cur.n > 0 && ref.n > 0 ? runTests(['psi'], ref, cur, 'categorical')[0] : null;
   if (psiResult) tests.push(psiResult);
-  const psiValue = psiResult?.value ?? 0;
+  const psiValue = psiResult && Number.isFinite(psiResult.value) ? psiResult.value : 0;
   const psiSev = grade(psiValue, thresholds.psi);
   const detected = tests.length > 0 && tests[0].drift_detected;
   const unseen = Object.keys(cc.counts).filter((k) => !(k in profile.counts));

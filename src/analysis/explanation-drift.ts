@@ -1,5 +1,6 @@
 import type { ProfileSummary } from '../profile/profile.js';
 import { sortedFinite } from '../profile/profile.js';
+import { spearman } from '../stats/explanations.js';
 import { jensenShannon } from '../stats/jensen-shannon.js';
 import { prepareSorted } from '../stats/sort.js';
 import type { Severity } from '../stats/types.js';
@@ -12,39 +13,6 @@ export interface ExplanationDrift {
   /** Spearman correlation of feature importance (mean |attribution|), reference vs current */
   rank_correlation: { value: number | null; severity: Severity };
   importance: { reference: Record<string, number>; current: Record<string, number> };
-}
-
-/** Average ranks (1-based, ties share their mean rank), as scipy.stats.rankdata. */
-function ranks(values: number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) out[order[k][1]] = r;
-    i = j + 1;
-  }
-  return out;
-}
-
-/** Spearman's rho as scipy.stats.spearmanr (Pearson correlation of average ranks); null when undefined. */
-export function spearman(a: number[], b: number[]): number | null {
-  if (a.length < 2) return null;
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const n = a.length;
-  const ma = ra.reduce((s, v) => s + v, 0) / n;
-  const mb = rb.reduce((s, v) => s + v, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (ra[i] - ma) * (rb[i] - mb);
-    da += (ra[i] - ma) ** 2;
-    db += (rb[i] - mb) ** 2;
-  }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : null;
 }
 
 export function explanationDrift(baseline: ProfileSummary, samples: Map<string, Float64Array>, w: WindowData, thresholds: Thresholds): ExplanationDrift | null {

@@ -1,6 +1,7 @@
 import type { ModelSchema } from '../domain/model-schema.js';
 import { DAY_MS } from '../domain/time.js';
 import { classificationMetrics } from '../stats/classification.js';
+import { regressionMetrics } from '../stats/regression.js';
 import type { Severity } from '../stats/types.js';
 import type { OutcomeSummary } from '../store/monitoring-store.js';
 import type { Store } from '../store/store.js';
@@ -62,7 +63,8 @@ export function windowPerformance(schema: ModelSchema, w: WindowData): (Performa
         yp.push(p);
       }
     }
-    return regressionFromSums(sumsOf(yt, yp));
+    const m = regressionMetrics(Float64Array.from(yt), Float64Array.from(yp));
+    return { n: m.n, mae: m.mae, rmse: m.rmse, mape: m.mape, r2: m.r2 };
   }
   const idx: number[] = [];
   for (let i = 0; i < w.rows; i++) if (w.actualLabel![i] >= 0 && w.label![i] >= 0) idx.push(i);
@@ -118,19 +120,6 @@ export function windowPerformance(schema: ModelSchema, w: WindowData): (Performa
     };
   }
   return out;
-}
-
-function sumsOf(yt: number[], yp: number[]): OutcomeSummary['regression'] {
-  const s = { n: yt.length, sum_abs_error: 0, sum_sq_error: 0, sum_y: 0, sum_y2: 0, sum_abs_pct_error: 0 };
-  for (let i = 0; i < yt.length; i++) {
-    const e = yt[i] - yp[i];
-    s.sum_abs_error += Math.abs(e);
-    s.sum_sq_error += e * e;
-    s.sum_y += yt[i];
-    s.sum_y2 += yt[i] * yt[i];
-    s.sum_abs_pct_error += Math.abs(e) / Math.max(Math.abs(yt[i]), 2.220446049250313e-16);
-  }
-  return s;
 }
 
 function regressionFromSums(s: OutcomeSummary['regression']): PerformanceMetrics {
