@@ -71,6 +71,9 @@ export interface Model {
 
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const FEATURE_NAME_PATTERN = /^[^\u0000-\u001f]{1,128}$/;
+/** names that would collide with JavaScript object machinery when rows are read back */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const TASKS: readonly ModelTask[] = ['binary_classification', 'multiclass_classification', 'regression'];
 const FEATURE_TYPES: readonly FeatureType[] = ['numeric', 'categorical', 'boolean'];
 const MAX_FEATURES = 1000;
@@ -132,8 +135,8 @@ export function parseModelSchema(input: Record<string, unknown>): ModelSchema {
       const at = `features[${i}]`;
       if (!isObject(f)) return bad(at, 'must be an object {name, type}');
       const name = f.name;
-      if (typeof name !== 'string' || !FEATURE_NAME_PATTERN.test(name)) {
-        return bad(`${at}.name`, 'must be a string of 1–128 printable characters');
+      if (typeof name !== 'string' || !FEATURE_NAME_PATTERN.test(name) || LONE_SURROGATE.test(name) || RESERVED_NAMES.has(name)) {
+        return bad(`${at}.name`, 'must be a string of 1–128 printable characters (not __proto__, constructor or prototype)');
       }
       if (seen.has(name)) return bad(`${at}.name`, `duplicate feature name "${name}"`);
       seen.add(name);
@@ -205,7 +208,7 @@ export function parseModelSettings(input: unknown, base: ModelSettings = DEFAULT
     if (!isObject(t)) problems.push({ field: 'settings.thresholds', problem: 'must be an object' });
     else {
       for (const [k, v] of Object.entries(t)) {
-        const base = (DEFAULT_THRESHOLDS as unknown as Record<string, unknown>)[k];
+        const base = Object.hasOwn(DEFAULT_THRESHOLDS, k) ? (DEFAULT_THRESHOLDS as unknown as Record<string, unknown>)[k] : undefined;
         if (base === undefined) problems.push({ field: `settings.thresholds.${k}`, problem: 'is not a known threshold' });
         else if (typeof base === 'object') {
           if (!isObject(v)) problems.push({ field: `settings.thresholds.${k}`, problem: 'must be an object like {"warning": …, "critical": …}' });
@@ -233,7 +236,7 @@ export function parseModelSettings(input: unknown, base: ModelSettings = DEFAULT
     }
   }
   for (const k of Object.keys(input)) {
-    if (!(k in DEFAULT_SETTINGS) && k !== 'thresholds' && k !== 'drift_tests') problems.push({ field: `settings.${k}`, problem: 'unknown setting' });
+    if (!Object.hasOwn(DEFAULT_SETTINGS, k) && k !== 'thresholds' && k !== 'drift_tests') problems.push({ field: `settings.${k}`, problem: 'unknown setting' });
   }
   if (problems.length) throw validationError(problems);
   return out;

@@ -24,5 +24,10 @@ export function parseTimestamp(v: unknown): number {
   if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?$/i.test(v)) return NaN;
   const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(v) || v.length === 10 ? v : `${v}Z`;
   const t = Date.parse(withZone);
-  return Number.isFinite(t) && t >= MIN_TS && t <= MAX_TS ? t : NaN;
+  if (!Number.isFinite(t) || t < MIN_TS || t > MAX_TS) return NaN;
+  // Date.parse rolls 2026-02-30 over to March: reject dates that do not exist
+  const [y, m, d] = v.slice(0, 10).split('-').map(Number);
+  const check = new Date(Date.UTC(y, m - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return NaN;
+  return t;
 }
