@@ -3,7 +3,6 @@ import { MonitoringService } from '../analysis/monitoring-service.js';
 import { presentRecord } from '../analysis/present-monitoring.js';
 import { recordToReport } from '../analysis/report/from-record.js';
 import { renderText } from '../analysis/report/render-text.js';
-import { mergeThresholds } from '../analysis/thresholds.js';
 import type { Finding } from '../analysis/types.js';
 import type { MonitoringRecordRow } from '../store/monitoring-store.js';
 import type { Store } from '../store/store.js';
@@ -54,7 +53,7 @@ export async function runAnalyze(store: Store, options: AnalyzeOptions, clock: (
   const exitCode = record.status === 'failed' ? 1 : 0;
   if (options.format === 'json') return { output: JSON.stringify(presentRecord(record), null, 2) + '\n', exitCode };
   const baseline = record.baseline_id ? await store.getBaseline(record.baseline_id) : null;
-  const report = record.status === 'completed' ? renderText(recordToReport(record, { baseline, thresholds: mergeThresholds(model.settings.thresholds) })) : '';
+  const report = record.status === 'completed' ? renderText(recordToReport(record, { baseline, model })) : '';
   return { output: recordText(record, report), exitCode };
 }
 

@@ -50,7 +50,7 @@ export async function runDemo(opts: DemoCommandOptions): Promise<{ server: Runni
     const last = seeded.days[seeded.days.length - 1].record;
     const baseline = await ctx.store.getBaseline(seeded.snapshotId);
     const reportFile = join(dirname(path), 'demo-report.html');
-    writeFileSync(reportFile, renderHtml(recordToReport(last, { baseline })));
+    writeFileSync(reportFile, renderHtml(recordToReport(last, { baseline, model: seeded.model })));
     const findings = (last.body.findings as Finding[]).filter((f) => f.severity === 'CRITICAL');
     const psi = findings.find((f) => f.metric === 'data_drift.psi.income');
     const di = findings.find((f) => f.metric === 'fairness.disparate_impact.gender');

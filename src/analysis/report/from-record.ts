@@ -8,18 +8,21 @@ import type { Severity } from '../../stats/types.js';
 import { HISTOGRAM_CATEGORIES } from '../../report/distribution.js';
 import { toRun } from '../../report/feature-drift.js';
 import type { DriftReport, FairnessAttribute, FeatureDrift as ReportFeature, MetricComparison, PerformanceSection, PredictionSection } from '../../report/types.js';
+import type { Model } from '../../domain/model-schema.js';
 import type { BaselineRow, MonitoringRecordRow } from '../../store/monitoring-store.js';
 import { type RecordMetrics, maxSeverity } from '../analyze.js';
 import type { BaselineSummary } from '../baseline-profile.js';
 import type { FeatureDrift } from '../data-drift.js';
 import type { FairnessResult } from '../fairness-drift.js';
 import type { PerformanceMetrics } from '../performance.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../thresholds.js';
+import { type Thresholds, mergeThresholds } from '../thresholds.js';
 
 export interface RecordReportOptions {
   /** the record's baseline (summary only is enough): reference counts and group rates */
   baseline?: BaselineRow | null;
-  /** the model's thresholds (dataset drift share); defaults otherwise */
+  /** the model: privileged groups, and its thresholds unless `thresholds` is given */
+  model?: Model | null;
+  /** the thresholds the record was judged by (dataset drift share); the model's, else the defaults */
   thresholds?: Thresholds;
 }
 
@@ -32,7 +35,7 @@ const shares = (counts: number[]): number[] => {
 
 /** The report model of a record. Skipped and failed records give a report without features, saying why in the title. */
 export function recordToReport(record: MonitoringRecordRow, options: RecordReportOptions = {}): DriftReport {
-  const t = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const t = options.thresholds ?? mergeThresholds(options.model?.settings.thresholds);
   const body = record.body;
   const metrics = body.metrics as RecordMetrics | undefined;
   const summary = options.baseline?.summary as BaselineSummary | undefined;
@@ -64,7 +67,8 @@ export function recordToReport(record: MonitoringRecordRow, options: RecordRepor
   };
   if (!metrics) return report;
   const prediction = predictionOf(metrics);
-  const fairness = Object.values(metrics.fairness_drift).map(fairnessOf);
+  const privileged = new Map((options.model?.schema.features ?? []).map((f) => [f.name, f.privileged_group ?? null]));
+  const fairness = Object.values(metrics.fairness_drift).map((r) => fairnessOf(r, privileged.get(r.attribute) ?? null, t));
   const performance = performanceOf(metrics.performance, summary);
   return {
     ...report,
@@ -152,7 +156,7 @@ function predictionOf(m: RecordMetrics): PredictionSection | undefined {
   return { columns, metrics };
 }
 
-function fairnessOf(r: FairnessResult & { baseline?: FairnessResult }): FairnessAttribute {
+function fairnessOf(r: FairnessResult & { baseline?: FairnessResult }, privileged: string | null, t: Thresholds): FairnessAttribute {
   const b = r.baseline;
   const side = (g: FairnessResult['groups'][string] | undefined) => ({
     count: g?.count ?? 0,
@@ -174,14 +178,20 @@ function fairnessOf(r: FairnessResult & { baseline?: FairnessResult }): Fairness
   ];
   if (r.equal_opportunity) metrics.push(metric('equal opportunity difference', r.equal_opportunity.difference, b?.equal_opportunity?.difference, r.equal_opportunity.severity));
   if (r.equalized_odds) metrics.push(metric('equalized odds difference', r.equalized_odds.difference, b?.equalized_odds?.difference, r.equalized_odds.severity));
-  return {
+  const notes = Object.entries(r.groups)
+    .filter(([, g]) => !g.judged)
+    .map(([name, g]) => `group ${name} has ${g.count} prediction(s), fewer than ${t.min_group_size}: reported, not judged`);
+  const attribute = {
     attribute: r.attribute,
-    privileged_group: r.reference_group,
+    privileged_group: privileged,
+    reference_group: r.reference_group,
     groups: names.map((g) => ({ group: g, reference: side(b?.groups[g]), current: side(r.groups[g]) })),
     metrics,
     affected_groups: r.affected_groups,
     severity: maxSeverity(metrics.map((m) => m.severity ?? 'INFO')),
+    notes,
   };
+  return attribute as FairnessAttribute; // reference_group and notes are in the report model from its next version on
 }
 
 const METRIC_NAMES: (keyof PerformanceMetrics)[] = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier_score', 'ece', 'mae', 'rmse', 'mape', 'r2'];

@@ -3,7 +3,6 @@ import { recordToReport } from '../../analysis/report/from-record.js';
 import { renderHtml } from '../../analysis/report/render-html.js';
 import { renderJson } from '../../analysis/report/render-json.js';
 import { renderText } from '../../analysis/report/render-text.js';
-import { mergeThresholds } from '../../analysis/thresholds.js';
 import { findRecord } from './monitoring-lookup.js';
 import { errorResponses } from './schemas.js';
 
@@ -27,7 +26,7 @@ export const recordReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { store } = app.ctx;
       const record = await findRecord(store, request.params.record_id);
       const [baseline, model] = await Promise.all([record.baseline_id ? store.getBaseline(record.baseline_id) : null, store.getModel(record.model_id)]);
-      const report = recordToReport(record, { baseline, thresholds: mergeThresholds(model?.settings.thresholds) });
+      const report = recordToReport(record, { baseline, model });
       const format = request.query.format ?? 'html';
       // the text renderer starts with its table heading: the record's identity goes above it
       const text = format === 'json' ? renderJson(report) : format === 'text' ? `${report.title}\n${renderText(report)}` : renderHtml(report);
