@@ -11,6 +11,9 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixt
 interface Expected {
   rows: { reference: number; current: number };
   performance: Record<'reference' | 'current', Record<string, number> & { labelled: number; confusion_matrix: number[][] }>;
+  fairness: Record<'reference' | 'current', Record<string, number> & { groups: Record<string, { count: number; selection_rate: number; tpr: number; fpr: number }> }>;
+  label_free: Record<'reference' | 'current', Record<string, number>>;
+  regression: Record<'reference' | 'current', Record<string, number>>;
   features: Record<
     string,
     {
@@ -145,8 +148,74 @@ describe('buildReport with the model columns', () => {
       reference: expected.performance.reference.confusion_matrix,
       current: expected.performance.current.confusion_matrix,
     });
-    // recall rose 0.61 → 0.89: no degradation; ECE rose 3.4 %: below the 5 % warning
-    expect(p.metrics.find((m) => m.metric === 'recall')!.severity).toBe('INFO');
-    expect(p.metrics.find((m) => m.metric === 'ece')!.severity).toBe('INFO');
+    for (const m of p.metrics) {
+      const worse = ['log_loss', 'brier_score', 'ece'].includes(m.metric) ? m.change! / m.reference! : -m.change! / m.reference!;
+      expect(m.severity).toBe(worse >= 0.1 ? 'CRITICAL' : worse >= 0.05 ? 'WARNING' : 'INFO');
+    }
+  });
+
+  it('gives the label-free metrics of the predictions', async () => {
+    const report = await buildReport({
+      reference: fixture('reference.csv'),
+      current: fixture('current.csv'),
+      schema: loadReportSchema(fixture('schema-model.json')),
+      threads: 1,
+    });
+    const metrics = report.prediction!.metrics;
+    for (const side of ['reference', 'current'] as const) {
+      for (const [metric, want] of Object.entries(expected.label_free[side])) {
+        close(metrics.find((m) => m.metric === metric)![side], want, 1e-9);
+      }
+    }
+    const shift = metrics.find((m) => m.metric === 'class share shift (TVD)')!;
+    close(shift.change, Math.abs(expected.label_free.current['share of 1'] - expected.label_free.reference['share of 1']), 1e-12);
+  });
+
+  it('finds the planted fairness regression of group B against the privileged group A', async () => {
+    const report = await buildReport({
+      reference: fixture('reference.csv'),
+      current: fixture('current.csv'),
+      schema: loadReportSchema(fixture('schema-model.json')),
+      threads: 1,
+    });
+    const [attribute] = report.fairness!.attributes;
+    expect(attribute).toMatchObject({ attribute: 'group', privileged_group: 'A', reference_group: 'A', affected_groups: ['B'], severity: 'CRITICAL' });
+    for (const side of ['reference', 'current'] as const) {
+      const want = expected.fairness[side];
+      for (const g of attribute.groups) {
+        expect(g[side].count).toBe(want.groups[g.group].count);
+        close(g[side].selection_rate, want.groups[g.group].selection_rate, 1e-12);
+        close(g[side].tpr, want.groups[g.group].tpr, 1e-12);
+        close(g[side].fpr, want.groups[g.group].fpr, 1e-12);
+      }
+      for (const m of attribute.metrics) close(m[side], want[m.metric], 1e-12);
+    }
+    expect(attribute.metrics.map((m) => [m.metric, m.severity])).toEqual([
+      ['demographic_parity_difference', 'CRITICAL'],
+      ['demographic_parity_ratio', 'CRITICAL'],
+      ['disparate_impact', 'CRITICAL'],
+      ['equal_opportunity_difference', 'CRITICAL'],
+      ['equalized_odds_difference', 'CRITICAL'],
+    ]);
+  });
+
+  it('gives scikit-learn\'s regression metrics and tests the prediction as a numeric column', async () => {
+    const report = await buildReport({
+      reference: fixture('reference.csv'),
+      current: fixture('current.csv'),
+      schema: loadReportSchema(fixture('schema-regression.json')),
+      threads: 1,
+    });
+    expect(report.prediction!.columns.map((c) => [c.name, c.type])).toEqual([['estimate', 'numeric']]);
+    expect(report.prediction!.metrics).toEqual([]);
+    expect(report.fairness).toBeUndefined();
+    const p = report.performance!;
+    expect(p.task).toBe('regression');
+    expect(p.labelled).toEqual({ reference: 400, current: 700 });
+    for (const m of p.metrics) {
+      close(m.reference, expected.regression.reference[m.metric], 1e-12);
+      close(m.current, expected.regression.current[m.metric], 1e-12);
+    }
+    expect(p.metrics.find((m) => m.metric === 'r2')!.severity).toBe('CRITICAL');
   });
 });

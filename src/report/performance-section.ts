@@ -1,6 +1,6 @@
-import { compareCategories } from '../stats/categorical.js';
 import { classificationMetrics } from '../stats/classification.js';
 import type { ClassificationMetrics } from '../stats/classification.js';
+import { regressionMetrics } from '../stats/regression.js';
 import type { Severity } from '../stats/types.js';
 import type { CategoricalColumn, NumericColumn } from './csv/column-builders.js';
 import type { ColumnTable } from './csv/merge-columns.js';
@@ -36,18 +36,21 @@ interface Labelled {
 
 /**
  * Performance of a classifier on both sides, with scikit-learn's numbers (src/stats/
- * classification.ts): labels are the union of predicted and actual values, in the stable
- * category order; the score column is the probability of the positive label.
+ * classification.ts). `labels` are all predicted and actual values in the stable category
+ * order (at least two); the score column is the probability of the positive label.
  */
-export function classificationPerformance(schema: ReportSchema, reference: ColumnTable, current: ColumnTable): PerformanceSection | undefined {
+export function classificationPerformance(
+  schema: ReportSchema,
+  reference: ColumnTable,
+  current: ColumnTable,
+  labels: readonly string[],
+  positive: number,
+): PerformanceSection {
   const sides = [reference, current].map((t) => ({
     prediction: t.columns.get(schema.prediction!) as CategoricalColumn,
     actual: t.columns.get(schema.actual!) as CategoricalColumn,
     score: schema.score !== undefined ? (t.columns.get(schema.score) as NumericColumn) : undefined,
   }));
-  const labels = [...new Set(sides.flatMap((s) => [...s.prediction.dictionary, ...s.actual.dictionary]))].sort(compareCategories);
-  if (labels.length < 2) return undefined;
-  const positive = positiveIndex(labels, schema.positive_label);
   const binary = labels.length === 2;
   const [ref, cur] = sides.map((s) => labelled(s.prediction, s.actual, binary ? s.score : undefined, labels, positive));
   const metricsOf = (l: Labelled): ClassificationMetrics | null =>
@@ -77,6 +80,29 @@ export function classificationPerformance(schema: ReportSchema, reference: Colum
     metrics,
     labelled: { reference: ref.yTrue.length, current: cur.yTrue.length },
     confusion_matrix: { labels, reference: r?.confusion_matrix.counts ?? null, current: c?.confusion_matrix.counts ?? null },
+  };
+}
+
+/** Performance of a regression model on both sides (src/stats/regression.ts: scikit-learn's MAE, RMSE, MAPE, R²). */
+export function regressionPerformance(schema: ReportSchema, reference: ColumnTable, current: ColumnTable): PerformanceSection {
+  const [r, c] = [reference, current].map((t) => {
+    const predicted = (t.columns.get(schema.prediction!) as NumericColumn).values;
+    const actual = (t.columns.get(schema.actual!) as NumericColumn).values;
+    const rows: number[] = [];
+    for (let i = 0; i < predicted.length; i++) if (Number.isFinite(predicted[i]) && Number.isFinite(actual[i])) rows.push(i);
+    const yTrue = Float64Array.from(rows, (i) => actual[i]);
+    const yPred = Float64Array.from(rows, (i) => predicted[i]);
+    return regressionMetrics(yTrue, yPred);
+  });
+  return {
+    task: 'regression',
+    metrics: [
+      compare('mae', r.mae, c.mae, 'lower_is_better'),
+      compare('rmse', r.rmse, c.rmse, 'lower_is_better'),
+      compare('mape', r.mape, c.mape, 'lower_is_better'),
+      compare('r2', r.r2, c.r2, 'higher_is_better'),
+    ],
+    labelled: { reference: r.n, current: c.n },
   };
 }
 

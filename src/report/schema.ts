@@ -141,6 +141,9 @@ export function parseReportSchema(json: unknown, file = 'schema'): ReportSchema 
   if (protectedAttributes.length > 0 && prediction === undefined) {
     fail('protected_attributes', 'fairness needs the "prediction" column');
   }
+  if (protectedAttributes.length > 0 && task === 'regression') {
+    fail('protected_attributes', 'fairness is defined for classification (selection rates of the positive label)');
+  }
   return { features, prediction, score, actual, protected_attributes: protectedAttributes, positive_label: positive, task };
 }
 

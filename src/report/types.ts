@@ -107,7 +107,10 @@ export interface PredictionSection {
 /** Fairness of one protected attribute. */
 export interface FairnessAttribute {
   readonly attribute: string;
+  /** the schema's privileged group, if any */
   readonly privileged_group: string | null;
+  /** the group rates are compared with in the current data: the privileged one, else the highest selection rate */
+  readonly reference_group?: string | null;
   readonly groups: readonly {
     readonly group: string;
     readonly reference: { readonly count: number; readonly selection_rate: number | null; readonly tpr: number | null; readonly fpr: number | null };
@@ -117,6 +120,8 @@ export interface FairnessAttribute {
   /** groups that cross a threshold in the current data */
   readonly affected_groups: readonly string[];
   readonly severity: Severity;
+  /** e.g. groups too small to judge */
+  readonly notes?: readonly string[];
 }
 
 export interface FairnessSection {

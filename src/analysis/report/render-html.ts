@@ -52,7 +52,11 @@ export function renderHtml(report: DriftReport): string {
     parts.push('<h2>Fairness</h2>');
     for (const a of report.fairness.attributes) {
       parts.push(`<h3>${esc(a.attribute)} ${severity(a.severity)}</h3>`);
-      if (a.privileged_group !== null) parts.push(`<div class="meta">privileged group: ${esc(a.privileged_group)}</div>`);
+      const meta = [
+        a.privileged_group !== null ? `privileged group: ${a.privileged_group}` : undefined,
+        a.reference_group ? `rates compared with: ${a.reference_group}` : undefined,
+      ].filter((x) => x !== undefined);
+      if (meta.length > 0) parts.push(`<div class="meta">${esc(meta.join(' · '))}</div>`);
       parts.push(
         table(
           ['Group', 'Ref count', 'Ref selection rate', 'Cur count', 'Cur selection rate', 'Cur TPR', 'Cur FPR'],
@@ -69,6 +73,7 @@ export function renderHtml(report: DriftReport): string {
         metricsTable(a.metrics),
       );
       if (a.affected_groups.length > 0) parts.push(`<p>Affected groups: <b>${a.affected_groups.map(esc).join(', ')}</b></p>`);
+      for (const note of a.notes ?? []) parts.push(`<p class="meta">${esc(note)}</p>`);
     }
   }
   if (report.performance) {

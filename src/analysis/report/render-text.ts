@@ -30,7 +30,8 @@ export function renderText(report: DriftReport): string {
   }
   if (report.fairness) {
     for (const a of report.fairness.attributes) {
-      out.push('', `FAIRNESS: ${a.attribute} (severity ${a.severity})`);
+      const against = a.reference_group ? `; rates against ${a.reference_group}` : '';
+      out.push('', `FAIRNESS: ${a.attribute} (severity ${a.severity}${against})`);
       out.push(
         ...table(
           ['Group', 'Ref Count', 'Ref Rate', 'Cur Count', 'Cur Rate', 'Cur TPR', 'Cur FPR'],
@@ -47,6 +48,7 @@ export function renderText(report: DriftReport): string {
       );
       out.push('', ...metricsTable(a.metrics));
       if (a.affected_groups.length > 0) out.push(`Affected groups: ${a.affected_groups.join(', ')}`);
+      for (const note of a.notes ?? []) out.push(`Note: ${note}`);
     }
   }
   if (report.performance) {

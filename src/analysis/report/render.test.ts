@@ -52,6 +52,8 @@ function sampleReport(): DriftReport {
         {
           attribute: 'gender',
           privileged_group: 'male',
+          reference_group: 'male',
+          notes: [`group ${EVIL} has 20 rows (< 30): reported, not judged`],
           groups: [
             { group: 'male', reference: { count: 600, selection_rate: 0.5, tpr: null, fpr: null }, current: { count: 3000, selection_rate: 0.52, tpr: 0.8, fpr: 0.1 } },
             { group: EVIL, reference: { count: 400, selection_rate: 0.45, tpr: null, fpr: null }, current: { count: 2000, selection_rate: 0.3, tpr: 0.6, fpr: 0.05 } },
@@ -111,7 +113,8 @@ describe('renderText', () => {
   });
 
   it('has the fairness and performance sections', () => {
-    expect(text).toContain('FAIRNESS: gender (severity CRITICAL)');
+    expect(text).toContain('FAIRNESS: gender (severity CRITICAL; rates against male)');
+    expect(text).toContain(`Note: group ${EVIL} has 20 rows (< 30): reported, not judged`);
     expect(text).toMatch(/disparate_impact \| 0\.9 +\| 0\.58 +\| -0\.32 +\| CRITICAL/);
     expect(text).toContain(`Affected groups: ${EVIL}`);
     expect(text).toContain('PERFORMANCE (binary; labelled rows: 1,000 reference, 2,500 current):');

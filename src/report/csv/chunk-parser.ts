@@ -194,13 +194,14 @@ export class ChunkParser {
         } else if (kind === CATEGORICAL) {
           const s = p;
           let h = HASH_SEED;
-          while (c !== COMMA && c !== LF && c !== CR) {
+          while (c > COMMA || (c !== COMMA && c !== LF && c !== CR)) {
             h = Math.imul(h ^ c, HASH_PRIME);
             c = buf[++p];
           }
           codes[field][row] = dictionaries[field]!.codeHashed(h, buf, s, p);
         } else {
-          while (c !== COMMA && c !== LF && c !== CR) c = buf[++p];
+          // the delimiters are all below 45: one comparison settles most bytes
+          while (c > COMMA || (c !== COMMA && c !== LF && c !== CR)) c = buf[++p];
         }
         if (field === 0) blank = p === rowStart;
         field++;
