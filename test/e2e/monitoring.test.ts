@@ -143,7 +143,7 @@ describe.each(STORE_FACTORIES)('monitoring loop over HTTP ($name)', (factory) =>
     expect(text.headers['content-type']).toMatch(/^text\/plain/);
     expect(text.body).toContain('DATA DRIFT DETECTION REPORT');
     expect(text.body).toMatch(/income .*DRIFT/);
-    expect(text.body).toContain('FAIRNESS: gender (severity CRITICAL)');
+    expect(text.body).toContain('FAIRNESS: gender (severity CRITICAL; rates against male)');
     const html = await call(t, 'GET', base, undefined, t.keys.read);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.headers['content-security-policy']).toContain("default-src 'none'");

@@ -181,7 +181,7 @@ function fairnessOf(r: FairnessResult & { baseline?: FairnessResult }, privilege
   const notes = Object.entries(r.groups)
     .filter(([, g]) => !g.judged)
     .map(([name, g]) => `group ${name} has ${g.count} prediction(s), fewer than ${t.min_group_size}: reported, not judged`);
-  const attribute = {
+  return {
     attribute: r.attribute,
     privileged_group: privileged,
     reference_group: r.reference_group,
@@ -191,7 +191,6 @@ function fairnessOf(r: FairnessResult & { baseline?: FairnessResult }, privilege
     severity: maxSeverity(metrics.map((m) => m.severity ?? 'INFO')),
     notes,
   };
-  return attribute as FairnessAttribute; // reference_group and notes are in the report model from its next version on
 }
 
 const METRIC_NAMES: (keyof PerformanceMetrics)[] = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier_score', 'ece', 'mae', 'rmse', 'mape', 'r2'];
