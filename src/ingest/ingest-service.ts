@@ -1,19 +1,18 @@
+import type { Readable } from 'node:stream';
 import { AppError, type FieldProblem, validationError } from '../errors/catalog.js';
 import { MODEL_ID_PATTERN, type Model } from '../domain/model-schema.js';
 import { parseTimestamp } from '../domain/time.js';
-import type { OutcomeRecord, PredictionBatch, Store } from '../store/store.js';
+import type { OutcomeRecord, Store } from '../store/store.js';
 import type { GroupCommitWriter } from './group-commit.js';
-import { MAX_ID_LENGTH, PredictionBuilder, isValidPredictionId } from './prediction-builder.js';
+import { MAX_ID_LENGTH, isValidPredictionId } from './prediction-builder.js';
+import { type NdjsonLimits, prepareNdjson } from './ndjson-ingest.js';
+import { sharedParsePool } from './parse-pool.js';
+import { type IngestOptions, type PreparedChunk, buildChunk, planRows } from './prepare-rows.js';
 
 /** At most this many problems are listed in a response (the total is always given). */
 export const MAX_LISTED_PROBLEMS = 1000;
 
-export interface IngestOptions {
-  /** keep the good rows and report the rejected ones (default: all or nothing) */
-  partial: boolean;
-  /** model of rows that do not name one */
-  defaultModelId?: string;
-}
+export type { IngestOptions, PreparedChunk };
 
 export interface IngestResult {
   /** rows newly stored */
@@ -45,7 +44,8 @@ export class IngestService {
     private readonly observer: IngestObserver = {},
   ) {}
 
-  private async models(ids: Iterable<string>): Promise<Map<string, Model | null>> {
+  /** Models by id (null when not registered). */
+  async models(ids: Iterable<string>): Promise<Map<string, Model | null>> {
     const out = new Map<string, Model | null>();
     // an id that cannot have been registered is unknown without asking the store (it may hold
     // text the store cannot even compare, such as NUL on PostgreSQL)
@@ -65,49 +65,16 @@ export class IngestService {
    */
   async prepare(rows: unknown[], options: IngestOptions, firstRow: number): Promise<PreparedChunk> {
     const now = this.clock();
-    const problems: FieldProblem[] = [];
-    const groups = new Map<string, number[]>();
-    rows.forEach((row, i) => {
-      if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-        problems.push({ row: firstRow + i, field: '', problem: 'a prediction must be a JSON object' });
-        return;
-      }
-      const modelId = (row as Record<string, unknown>).model_id ?? options.defaultModelId;
-      if (typeof modelId !== 'string' || modelId.length === 0 || modelId.length > MAX_ID_LENGTH) {
-        problems.push({ row: firstRow + i, field: 'model_id', problem: 'is required (in the row or as ?model_id=)' });
-        return;
-      }
-      const list = groups.get(modelId);
-      if (list) list.push(i);
-      else groups.set(modelId, [i]);
-    });
-    const models = await this.models(groups.keys());
-    const batches: PredictionBatch[] = [];
-    const accepted: { model: Model; count: number }[] = [];
-    const order: { batch: number; row: number }[] = new Array(rows.length);
-    const unknownModels: string[] = [];
-    let unknownModelRows = 0;
-    for (const [modelId, indices] of groups) {
-      const model = models.get(modelId);
-      if (!model) {
-        if (!options.partial) throw new AppError('model_not_found', `no model "${modelId}" is registered`, { model_id: modelId });
-        // partial: row problems here; commit() answers 404 when nothing but unknown models was sent
-        for (const i of indices) problems.push({ row: firstRow + i, field: 'model_id', problem: `no model "${modelId}" is registered` });
-        unknownModels.push(modelId);
-        unknownModelRows += indices.length;
-        continue;
-      }
-      const builder = new PredictionBuilder(model, indices.length, now);
-      for (const i of indices) {
-        if (builder.add(rows[i], firstRow + i, problems)) order[i] = { batch: batches.length, row: builder.rows - 1 };
-      }
-      if (builder.rows > 0) {
-        batches.push({ model_id: modelId, schema_version: model.schema_version, columns: builder.build() });
-        accepted.push({ model, count: builder.rows });
-      }
-    }
-    const rejectedRows = new Set(problems.map((p) => p.row)).size;
-    return { batches, accepted, problems, rejectedRows, order, unknownModels, unknownModelRows };
+    const plan = planRows(rows, options, firstRow);
+    return buildChunk(rows, plan, await this.models(plan.groups.keys()), options, firstRow, now);
+  }
+
+  /**
+   * Validate an NDJSON stream of any length (parsed on worker threads when it is large).
+   * Nothing is written; commit the result.
+   */
+  async prepareNdjson(stream: Readable | AsyncIterable<Buffer | string>, options: IngestOptions, limits: NdjsonLimits): Promise<PreparedChunk[]> {
+    return prepareNdjson(stream, options, this.clock(), (ids) => this.models(ids), limits, sharedParsePool());
   }
 
   /** Write validated chunks in one group commit (all or nothing unless partial). */
@@ -225,18 +192,6 @@ export class IngestService {
     const { linked } = await this.store.writeOutcomes([...latest.values()]);
     return { accepted: good.length, linked, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
   }
-}
-
-/** Validated rows of one chunk, ready to commit. */
-export interface PreparedChunk {
-  batches: PredictionBatch[];
-  accepted: { model: Model; count: number }[];
-  problems: FieldProblem[];
-  rejectedRows: number;
-  order: { batch: number; row: number }[];
-  /** models named by rows that are not registered (partial mode), and how many rows named them */
-  unknownModels: string[];
-  unknownModelRows: number;
 }
 
 const describe = (p: FieldProblem) => `${p.row !== undefined ? `row ${p.row}: ` : ''}${p.field ? `${p.field} ` : ''}${p.problem}`;

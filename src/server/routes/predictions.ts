@@ -2,8 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Readable } from 'node:stream';
 import { AppError } from '../../errors/catalog.js';
 import { parseTimestamp, toIso } from '../../domain/time.js';
-import { readNdjson } from '../../ingest/ndjson.js';
-import type { IngestOptions, IngestResult, PreparedChunk } from '../../ingest/ingest-service.js';
+import type { IngestOptions, IngestResult } from '../../ingest/ingest-service.js';
 import type { PredictionRecord } from '../../store/store.js';
 import type { AppContext } from '../context.js';
 import { couldBePrediction, findModel } from './lookup.js';
@@ -144,24 +143,7 @@ export const predictionRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * at the end (all or nothing unless partial).
  */
 async function ingestNdjson(ctx: AppContext, stream: Readable, options: IngestOptions): Promise<IngestResult> {
-  const chunks: PreparedChunk[] = [];
-  for await (const items of readNdjson(stream, ctx.config.server.bulk_limit_bytes)) {
-    const values: unknown[] = [];
-    const lineErrors: PreparedChunk['problems'] = [];
-    const firstRow = items[0].row;
-    for (const it of items) {
-      if ('error' in it) {
-        lineErrors.push({ row: it.row, field: '', problem: it.error });
-        values.push(undefined);
-      } else values.push(it.value);
-    }
-    const chunk = await ctx.ingest.prepare(values, options, firstRow);
-    if (lineErrors.length) {
-      const invalid = new Set(lineErrors.map((e) => e.row));
-      chunk.problems = [...lineErrors, ...chunk.problems.filter((p) => !invalid.has(p.row!))].sort((a, b) => a.row! - b.row!);
-    }
-    chunks.push(chunk);
-  }
+  const chunks = await ctx.ingest.prepareNdjson(stream, options, { limitBytes: ctx.config.server.bulk_limit_bytes });
   return ctx.ingest.commit(chunks, options, false);
 }
 
