@@ -25,6 +25,9 @@ export interface RecordMetrics {
   explanation_drift: ExplanationDrift | null;
 }
 
+/** The parts of an analysis timed separately (the record's timing_ms). */
+export type AnalysisArea = 'data_drift' | 'prediction_drift' | 'fairness' | 'performance' | 'explanation_drift';
+
 /** Weights of the aggregated score per category (missing categories drop out and the rest are renormalised). */
 export const SCORE_WEIGHTS: Record<Exclude<FindingCategory, 'analysis'>, number> = {
   data_drift: 0.3,
@@ -85,49 +88,65 @@ export async function compareWithBaseline(
   baseline: LoadedBaseline,
   w: WindowData,
   now: number,
-  t: Thresholds,
-  options: { extraTests?: string[] } = {},
+  th: Thresholds,
+  options: { extraTests?: string[]; timing?: Partial<Record<AnalysisArea, number>> } = {},
 ): Promise<{ metrics: RecordMetrics; findings: Finding[]; aggregated_score: number; max_severity: Severity }> {
   const schema = model.schema;
   const b = baseline.summary;
+  // `performance` here is the performance-metrics module
+  const clock = globalThis.performance;
+  let t = clock.now();
+  const lap = (area: AnalysisArea) => {
+    const at = clock.now();
+    if (options.timing) options.timing[area] = (options.timing[area] ?? 0) + at - t;
+    t = at;
+  };
   const features: Record<string, FeatureDrift> = {};
   for (const spec of schema.features) {
     const prof = b.features[spec.name];
     if (!prof) continue; // a feature added after the baseline was frozen has nothing to compare with
     if (spec.type === 'numeric' && prof.type === 'numeric') {
       const ref = baseline.samples.get(`f:${spec.name}`) ?? new Float64Array(0);
-      features[spec.name] = numericDrift(spec, prof, ref, w.numeric.get(spec.name)!, t, options.extraTests);
+      features[spec.name] = numericDrift(spec, prof, ref, w.numeric.get(spec.name)!, th, options.extraTests);
     } else if (spec.type !== 'numeric' && prof.type !== 'numeric') {
-      features[spec.name] = categoricalDrift(spec, prof, w.categorical.get(spec.name)!, t, options.extraTests);
+      features[spec.name] = categoricalDrift(spec, prof, w.categorical.get(spec.name)!, th, options.extraTests);
     }
   }
   const list = Object.values(features);
   const drifted = list.filter((f) => f.drift_detected).map((f) => f.feature);
   const share = list.length ? drifted.length / list.length : 0;
-  const shareSev = grade(share, t.dataset_drift_share);
-  const fairness = fairnessOf(schema, w, t);
+  const shareSev = grade(share, th.dataset_drift_share);
+  lap('data_drift');
+  const modelDrift = predictionDrift(schema, b, baseline.samples, w, th);
+  lap('prediction_drift');
+  const fairness = fairnessOf(schema, w, th);
   const fairnessWithBase: RecordMetrics['fairness_drift'] = {};
   for (const [k, v] of Object.entries(fairness)) fairnessWithBase[k] = b.fairness[k] ? { ...v, baseline: b.fairness[k] } : v;
+  lap('fairness');
+  const perf = await performance(store, model.model_id, schema, w, b.performance, now, th);
+  lap('performance');
+  const explanations = explanationDrift(b, baseline.samples, w, th);
+  lap('explanation_drift');
   const metrics: RecordMetrics = {
     data_drift: {
       features,
       psi: Object.fromEntries(list.map((f) => [f.feature, f.psi])),
       dataset_drift_share: { value: share, severity: shareSev, drifted_features: drifted },
     },
-    model_drift: predictionDrift(schema, b, baseline.samples, w, t),
+    model_drift: modelDrift,
     fairness_drift: fairnessWithBase,
-    performance: await performance(store, model.model_id, schema, w, b.performance, now, t),
-    explanation_drift: explanationDrift(b, baseline.samples, w, t),
+    performance: perf,
+    explanation_drift: explanations,
   };
   const findings: Finding[] = [
-    ...list.flatMap((f) => featureFindings(f, t)),
-    { metric: 'data_drift.dataset_drift_share', category: 'data_drift', value: share, threshold: thresholdOf(shareSev, t.dataset_drift_share), severity: shareSev, affected_groups: drifted },
-    ...predictionFindings(metrics.model_drift, t),
-    ...fairnessFindings(fairness, b.fairness, t),
-    ...performanceFindings(metrics.performance, t),
-    ...(metrics.explanation_drift ? explanationFindings(metrics.explanation_drift, t) : []),
+    ...list.flatMap((f) => featureFindings(f, th)),
+    { metric: 'data_drift.dataset_drift_share', category: 'data_drift', value: share, threshold: thresholdOf(shareSev, th.dataset_drift_share), severity: shareSev, affected_groups: drifted },
+    ...predictionFindings(metrics.model_drift, th),
+    ...fairnessFindings(fairness, b.fairness, th),
+    ...performanceFindings(metrics.performance, th),
+    ...(metrics.explanation_drift ? explanationFindings(metrics.explanation_drift, th) : []),
   ];
-  return { metrics, findings, aggregated_score: aggregatedScore(findings, t), max_severity: maxSeverity(findings.map((f) => f.severity)) };
+  return { metrics, findings, aggregated_score: aggregatedScore(findings, th), max_severity: maxSeverity(findings.map((f) => f.severity)) };
 }
 
 /** Summary counts of a record's findings (Flow 5's summary, per record). */

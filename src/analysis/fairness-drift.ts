@@ -1,5 +1,4 @@
 import type { ModelSchema } from '../domain/model-schema.js';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import type { Severity } from '../stats/types.js';
 import { type Thresholds, grade, thresholdOf } from './thresholds.js';
 import type { Finding } from './types.js';
@@ -29,30 +28,52 @@ export interface FairnessResult {
   /** the group rates are compared with: the privileged group, else the group with the highest rate */
   reference_group: string | null;
   groups: Record<string, GroupRates>;
-  demographic_parity: { difference: number | null; ratio: number | null; severity: Severity; p_value: number };
-  disparate_impact: { value: number | null; severity: Severity };
-  equal_opportunity: { difference: number | null; severity: Severity; p_value: number } | null;
-  equalized_odds: { difference: number | null; severity: Severity; p_value: number } | null;
+  /** `supported_*`: the confidence bound the severity is judged by (see CONFIDENCE_Z) */
+  demographic_parity: { difference: number | null; ratio: number | null; supported_difference: number | null; severity: Severity };
+  disparate_impact: { value: number | null; supported_value: number | null; severity: Severity };
+  equal_opportunity: { difference: number | null; supported_difference: number | null; severity: Severity } | null;
+  equalized_odds: { difference: number | null; supported_difference: number | null; severity: Severity } | null;
   /** groups that cross a critical threshold relative to the reference group */
   affected_groups: string[];
 }
 
 const spread = (v: number[]) => (v.length >= 2 ? Math.max(...v) - Math.min(...v) : null);
 
-/** Two-sided p-value of the pooled two-proportion z-test between the groups with the highest and lowest rate. */
-function spreadPValue(rates: { rate: number; n: number }[]): number {
-  if (rates.length < 2) return 1;
-  const hi = rates.reduce((a, b) => (b.rate > a.rate ? b : a));
-  const lo = rates.reduce((a, b) => (b.rate < a.rate ? b : a));
-  const pooled = (hi.rate * hi.n + lo.rate * lo.n) / (hi.n + lo.n);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / hi.n + 1 / lo.n));
-  if (!(se > 0)) return hi.rate === lo.rate ? 1 : 0;
-  return 2 * (1 - normalCdf(Math.abs(hi.rate - lo.rate) / se, 0, 1));
+/**
+ * Gaps between group rates are judged by what the data supports: the lower end of a 95%
+ * confidence interval of the gap (unpooled normal approximation), not the point estimate.
+ * Small groups are noisy; with several groups and several metrics, judging point estimates
+ * raises false alarms on clean traffic. The reported values stay the point estimates.
+ */
+export const CONFIDENCE_Z = 1.96;
+
+interface Rate {
+  rate: number;
+  n: number;
 }
 
-/** Raise above INFO only when the gap is statistically significant (p < 0.05): small groups are noisy. */
-const significant = (severity: Severity, p: number): Severity => (p < SIGNIFICANCE ? severity : 'INFO');
-export const SIGNIFICANCE = 0.05;
+const se = (r: Rate) => (r.n > 0 ? Math.sqrt((r.rate * (1 - r.rate)) / r.n) : Infinity);
+
+/** Lower confidence bound of |a − b| (0 when the interval contains 0). */
+export function supportedGap(a: Rate, b: Rate): number {
+  return Math.max(0, Math.abs(a.rate - b.rate) - CONFIDENCE_Z * Math.sqrt(se(a) ** 2 + se(b) ** 2));
+}
+
+/** The largest supported gap over all pairs of groups (null with fewer than two). */
+function supportedSpread(rates: Rate[]): number | null {
+  if (rates.length < 2) return null;
+  let best = 0;
+  for (let i = 0; i < rates.length; i++) for (let j = i + 1; j < rates.length; j++) best = Math.max(best, supportedGap(rates[i], rates[j]));
+  return best;
+}
+
+/** Upper confidence bound of a / ref (capped at 1): the most favourable ratio the data allows. */
+function supportedRatio(a: Rate, ref: Rate): number {
+  const hi = a.rate + CONFIDENCE_Z * se(a);
+  const lo = ref.rate - CONFIDENCE_Z * se(ref);
+  if (!(lo > 0)) return 1;
+  return Math.min(1, hi / lo);
+}
 
 /**
  * Fairness per protected attribute from predicted labels (and outcomes where present). A
@@ -117,33 +138,32 @@ export function fairnessOf(schema: ModelSchema, w: WindowData, t: Thresholds): R
     const dpRatio = rates.length >= 2 && Math.max(...rates) > 0 ? Math.min(...rates) / Math.max(...rates) : null;
     let di: number | null = null;
     if (refRate !== null && refRate > 0 && judged.length >= 2) di = Math.min(...judged.map(([, r]) => r.selection_rate / refRate));
-    const withOutcomes = judged.filter(([, r]) => r.true_positive_rate !== null && r.labelled >= t.min_group_size);
+    const withOutcomes = judged.filter(([, r]) => r.true_positive_rate !== null && r.actual_positives >= t.min_group_size);
     const tprs = withOutcomes.map(([, r]) => r.true_positive_rate!);
-    const fprs = withOutcomes.filter(([, r]) => r.false_positive_rate !== null).map(([, r]) => r.false_positive_rate!);
+    const fprs = withOutcomes.filter(([, r]) => r.false_positive_rate !== null && r.actual_negatives >= t.min_group_size).map(([, r]) => r.false_positive_rate!);
     const eo = spread(tprs);
     const fprSpread = spread(fprs);
     const eodds = eo === null ? null : Math.max(eo, fprSpread ?? 0);
-    const dpP = spreadPValue(judged.map(([, r]) => ({ rate: r.selection_rate, n: r.count })));
-    const eoP = spreadPValue(withOutcomes.map(([, r]) => ({ rate: r.true_positive_rate!, n: countPositives(r) })));
-    const fprP = spreadPValue(withOutcomes.filter(([, r]) => r.false_positive_rate !== null).map(([, r]) => ({ rate: r.false_positive_rate!, n: countNegatives(r) })));
-    const eoddsP = eo !== null && fprSpread !== null && fprSpread > eo ? fprP : eoP;
+    const sel = (r: GroupRates): Rate => ({ rate: r.selection_rate, n: r.count });
+    const tpr = (r: GroupRates): Rate => ({ rate: r.true_positive_rate!, n: r.actual_positives });
+    const fpr = (r: GroupRates): Rate => ({ rate: r.false_positive_rate!, n: r.actual_negatives });
+    const dpSupported = supportedSpread(judged.map(([, r]) => sel(r)));
+    let diSupported: number | null = null;
+    if (reference !== null && refRate !== null && refRate > 0 && judged.length >= 2) {
+      diSupported = Math.min(...judged.filter(([n]) => n !== reference).map(([, r]) => supportedRatio(sel(r), sel(groups[reference!]))));
+    }
+    const eoSupported = supportedSpread(withOutcomes.map(([, r]) => tpr(r)));
+    const fprSupported = supportedSpread(withOutcomes.filter(([, r]) => r.false_positive_rate !== null && r.actual_negatives >= t.min_group_size).map(([, r]) => fpr(r)));
+    const eoddsSupported = eoSupported === null ? null : Math.max(eoSupported, fprSupported ?? 0);
     const affected = new Set<string>();
     if (reference !== null && refRate !== null) {
       const refTpr = groups[reference].true_positive_rate;
       for (const [name, r] of judged) {
         if (name === reference) continue;
         const ref = groups[reference];
-        const selSig = spreadPValue([{ rate: refRate, n: ref.count }, { rate: r.selection_rate, n: r.count }]) < SIGNIFICANCE;
-        if (selSig && refRate > 0 && r.selection_rate / refRate < t.disparate_impact.critical) affected.add(name);
-        if (selSig && Math.abs(refRate - r.selection_rate) >= t.demographic_parity.critical) affected.add(name);
-        if (
-          refTpr !== null &&
-          r.true_positive_rate !== null &&
-          r.labelled >= t.min_group_size &&
-          Math.abs(refTpr - r.true_positive_rate) >= t.equal_opportunity.critical &&
-          spreadPValue([{ rate: refTpr, n: ref.actual_positives }, { rate: r.true_positive_rate, n: r.actual_positives }]) < SIGNIFICANCE
-        )
-          affected.add(name);
+        if (refRate > 0 && supportedRatio(sel(r), sel(ref)) < t.disparate_impact.critical) affected.add(name);
+        if (supportedGap(sel(ref), sel(r)) >= t.demographic_parity.critical) affected.add(name);
+        if (refTpr !== null && r.true_positive_rate !== null && r.actual_positives >= t.min_group_size && ref.actual_positives >= t.min_group_size && supportedGap(tpr(ref), tpr(r)) >= t.equal_opportunity.critical) affected.add(name);
       }
     }
     out[f.name] = {
@@ -151,10 +171,10 @@ export function fairnessOf(schema: ModelSchema, w: WindowData, t: Thresholds): R
       positive_label: schema.positive_label,
       reference_group: reference,
       groups,
-      demographic_parity: { difference: dpDiff, ratio: dpRatio, severity: significant(grade(dpDiff, t.demographic_parity), dpP), p_value: dpP },
-      disparate_impact: { value: di, severity: significant(grade(di, t.disparate_impact), dpP) },
-      equal_opportunity: eo === null ? null : { difference: eo, severity: significant(grade(eo, t.equal_opportunity), eoP), p_value: eoP },
-      equalized_odds: eodds === null ? null : { difference: eodds, severity: significant(grade(eodds, t.equalized_odds), eoddsP), p_value: eoddsP },
+      demographic_parity: { difference: dpDiff, ratio: dpRatio, supported_difference: dpSupported, severity: grade(dpSupported, t.demographic_parity) },
+      disparate_impact: { value: di, supported_value: diSupported, severity: grade(diSupported, t.disparate_impact) },
+      equal_opportunity: eo === null ? null : { difference: eo, supported_difference: eoSupported, severity: grade(eoSupported, t.equal_opportunity) },
+      equalized_odds: eodds === null ? null : { difference: eodds, supported_difference: eoddsSupported, severity: grade(eoddsSupported, t.equalized_odds) },
       affected_groups: [...affected].sort(),
     };
   }

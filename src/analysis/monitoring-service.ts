@@ -6,10 +6,11 @@ import { PredictionBuilder } from '../ingest/prediction-builder.js';
 import { MAX_LISTED_PROBLEMS } from '../ingest/ingest-service.js';
 import type { BaselineRow, MonitoringRecordRow } from '../store/monitoring-store.js';
 import type { Store } from '../store/store.js';
-import { compareWithBaseline, periodOf, severityCounts } from './analyze.js';
+import { type AnalysisArea, compareWithBaseline, periodOf, severityCounts } from './analyze.js';
 import { buildBaseline, loadBaseline } from './baseline-profile.js';
 import { mergeThresholds, type Thresholds } from './thresholds.js';
-import { loadWindow, type WindowData, windowFromColumns } from './window.js';
+import { type WindowData, windowFromColumns } from './window.js';
+import { loadWindow, type WindowLoadTiming } from './window-loader.js';
 
 export type AnalysisTrigger = 'schedule' | 'manual' | 'deploy' | 'cli';
 
@@ -23,6 +24,8 @@ export interface BaselineOptions {
   /** make it the active baseline (archiving the previous); default true */
   activate?: boolean;
 }
+
+const prefixed = (prefix: string, o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [prefix + k, v]));
 
 export const recordId = (now: number) => `MON-${new Date(now).getUTCFullYear()}-${ulid(now)}`;
 
@@ -166,9 +169,11 @@ export class MonitoringService {
       } else {
         const baseline = loadBaseline(baselineRow);
         const t0 = performance.now();
-        const w = await loadWindow(this.store, model, from, to);
+        const loadTiming: WindowLoadTiming = { count: 0, outcomes: 0, scan: 0, copy: 0 };
+        const w = await loadWindow(this.store, model, from, to, loadTiming);
         const t1 = performance.now();
-        const result = await compareWithBaseline(this.store, model, baseline, w, now, thresholds, { extraTests: model.settings.drift_tests });
+        const areaTiming: Partial<Record<AnalysisArea, number>> = {};
+        const result = await compareWithBaseline(this.store, model, baseline, w, now, thresholds, { extraTests: model.settings.drift_tests, timing: areaTiming });
         const t2 = performance.now();
         record = {
           ...base,
@@ -189,7 +194,7 @@ export class MonitoringService {
             aggregated_score: result.aggregated_score,
             max_severity: result.max_severity,
             summary: severityCounts(result.findings),
-            timing_ms: { load_window: t1 - t0, compute: t2 - t1 },
+            timing_ms: { load_window: t1 - t0, compute: t2 - t1, ...prefixed('load_', loadTiming), ...areaTiming },
           },
         };
       }

@@ -1,6 +1,7 @@
-import type { Model, ModelSchema } from '../domain/model-schema.js';
+import type { ModelSchema } from '../domain/model-schema.js';
 import { COL, type ColumnSet, type DictColumn } from '../store/blocks/columns.js';
-import type { OutcomeRecord, Store } from '../store/store.js';
+import type { OutcomeColumns } from '../store/outcome-queries.js';
+import { OutcomeIndex } from './outcome-index.js';
 
 /**
  * A sample of predictions as typed columns: the analysis window, or the validation data a
@@ -30,9 +31,34 @@ export interface WindowData {
   labelled: number;
 }
 
-/** Copy column sets (blocks) into one window, block by block; `total` bounds the rows. */
+/** Outcomes to join while a window is built: the index over them and their labels as codes. */
+export interface OutcomeJoin {
+  index: OutcomeIndex;
+  /** per outcome: index into schema.labels, -1 when absent or unknown (classification) */
+  labelCode: Int32Array | null;
+  /** per outcome: actual value, NaN when absent (regression) */
+  value: Float64Array | null;
+}
+
+/** Prepare outcomes for {@link WindowBuilder}. */
+export function outcomeJoin(schema: ModelSchema, outcomes: OutcomeColumns): OutcomeJoin {
+  if (schema.task === 'regression') return { index: new OutcomeIndex(outcomes), labelCode: null, value: outcomes.value };
+  const labelIndex = new Map(schema.labels.map((l, i) => [l, i]));
+  const labelCode = new Int32Array(outcomes.rows);
+  for (let o = 0; o < outcomes.rows; o++) {
+    const l = outcomes.label[o];
+    labelCode[o] = l === null ? -1 : (labelIndex.get(l) ?? -1);
+  }
+  return { index: new OutcomeIndex(outcomes), labelCode, value: null };
+}
+
+/**
+ * Copy column sets (blocks) into one window, block by block; `total` sizes the arrays (they
+ * grow when more rows come). With `join`, each row's outcome is looked up as its block passes
+ * (by prediction time, then id), so ids are never kept for the whole window.
+ */
 export class WindowBuilder {
-  private readonly w: WindowData & { ids: (string | null)[] };
+  private readonly w: WindowData;
   private readonly dictIndex = new Map<string, Map<string, number>>();
   private readonly labelIndex: Map<string, number>;
   private readonly k: number;
@@ -41,9 +67,11 @@ export class WindowBuilder {
   constructor(
     private readonly schema: ModelSchema,
     private total: number,
+    private readonly join?: OutcomeJoin,
   ) {
     const k = (this.k = schema.labels.length);
     const classification = schema.task !== 'regression';
+    const withOutcomes = join !== undefined && join.index.size > 0;
     this.w = {
       rows: 0,
       numeric: new Map(),
@@ -55,10 +83,9 @@ export class WindowBuilder {
       value: classification ? null : new Float64Array(total).fill(NaN),
       explanations: new Map(),
       latency: new Float64Array(total).fill(NaN),
-      actualLabel: null,
-      actualValue: null,
+      actualLabel: withOutcomes && classification ? new Int32Array(total).fill(-1) : null,
+      actualValue: withOutcomes && !classification ? new Float64Array(total).fill(NaN) : null,
       labelled: 0,
-      ids: [],
     };
     for (const f of schema.features) {
       if (f.type === 'numeric') this.w.numeric.set(f.name, new Float64Array(total).fill(NaN));
@@ -94,9 +121,11 @@ export class WindowBuilder {
         }
         return code;
       });
+      const codes = col.codes;
+      const out = target.codes;
       for (let i = 0; i < n; i++) {
-        const code = col.codes[i];
-        target.codes[at + i] = code < 0 ? -1 : remap[code];
+        const code = codes[i];
+        out[at + i] = code < 0 ? -1 : remap[code];
       }
     }
     for (const [name, arr] of w.explanations) copyF64(COL.explanation(name), arr);
@@ -107,18 +136,43 @@ export class WindowBuilder {
     const label = c.get(COL.label);
     if (w.label && label && label.kind === 'dict') {
       const remap = label.dict.map((l) => this.labelIndex.get(l) ?? -1);
-      for (let i = 0; i < n; i++) w.label[at + i] = label.codes[i] < 0 ? -1 : remap[label.codes[i]];
+      const codes = label.codes;
+      const out = w.label;
+      for (let i = 0; i < n; i++) out[at + i] = codes[i] < 0 ? -1 : remap[codes[i]];
     }
     if (w.probabilities) {
+      const probs = w.probabilities;
       for (let l = 0; l < k; l++) {
         const col = c.get(COL.probability(schema.labels[l]));
         if (!col || col.kind !== 'f64') continue;
-        for (let i = 0; i < n; i++) w.probabilities[(at + i) * k + l] = col.values[i];
+        const values = col.values;
+        for (let i = 0, j = at * k + l; i < n; i++, j += k) probs[j] = values[i];
       }
     }
-    const ids = c.get(COL.predictionId);
-    if (ids && ids.kind === 'str') for (const id of ids.values) w.ids.push(id);
+    if (this.join && (w.actualLabel || w.actualValue)) this.joinOutcomes(set, this.join);
     this.at += n;
+  }
+
+  private joinOutcomes(set: ColumnSet, join: OutcomeJoin): void {
+    const ts = set.columns.get(COL.ts);
+    const ids = set.columns.get(COL.predictionId);
+    if (!ts || ts.kind !== 'f64' || !ids || ids.kind !== 'str') throw new Error('joining outcomes needs the ts and id columns');
+    const { w, at } = this;
+    const { index, labelCode, value } = join;
+    const times = ts.values;
+    for (let i = 0; i < set.rows; i++) {
+      if (!index.hasTime(times[i])) continue;
+      const o = index.find(times[i], ids.values[i]);
+      if (o < 0) continue;
+      if (labelCode && w.actualLabel) {
+        if (labelCode[o] < 0) continue;
+        w.actualLabel[at + i] = labelCode[o];
+      } else if (value && w.actualValue) {
+        if (Number.isNaN(value[o])) continue;
+        w.actualValue[at + i] = value[o];
+      }
+      w.labelled++;
+    }
   }
 
   /** Rows written after the count was taken: make room (rare). */
@@ -142,17 +196,19 @@ export class WindowBuilder {
     if (w.score) w.score = f(w.score);
     if (w.value) w.value = f(w.value);
     if (w.probabilities) w.probabilities = f(w.probabilities, this.k);
+    if (w.actualLabel) w.actualLabel = i32(w.actualLabel);
+    if (w.actualValue) w.actualValue = f(w.actualValue);
     w.latency = f(w.latency);
     this.total = total;
   }
 
-  finish(): WindowData & { ids: (string | null)[] } {
+  finish(): WindowData {
     return trim(this.w, this.at, this.k);
   }
 }
 
 /** One-shot form of WindowBuilder. */
-export function windowFromColumns(schema: ModelSchema, sets: Iterable<ColumnSet>, total: number): WindowData & { ids: (string | null)[] } {
+export function windowFromColumns(schema: ModelSchema, sets: Iterable<ColumnSet>, total: number): WindowData {
   const b = new WindowBuilder(schema, total);
   for (const s of sets) b.add(s);
   return b.finish();
@@ -169,36 +225,10 @@ function trim<T extends WindowData>(w: T, n: number, k: number): T {
   w.score = cut(w.score);
   w.value = cut(w.value);
   w.latency = cut(w.latency)!;
+  w.actualLabel = cut(w.actualLabel);
+  w.actualValue = cut(w.actualValue);
   if (w.probabilities && w.probabilities.length !== n * k) w.probabilities = w.probabilities.subarray(0, n * k);
   return w;
-}
-
-/** Attach outcomes to window rows by prediction id. */
-export function attachOutcomes(w: WindowData, ids: (string | null)[], schema: ModelSchema, outcomes: OutcomeRecord[]): void {
-  if (outcomes.length === 0) return;
-  const byId = new Map<string, OutcomeRecord>();
-  for (const o of outcomes) byId.set(o.prediction_id, o);
-  const labelIndex = new Map(schema.labels.map((l, i) => [l, i]));
-  if (schema.task === 'regression') w.actualValue = new Float64Array(w.rows).fill(NaN);
-  else w.actualLabel = new Int32Array(w.rows).fill(-1);
-  let labelled = 0;
-  for (let i = 0; i < w.rows; i++) {
-    const id = ids[i];
-    if (id === null) continue;
-    const o = byId.get(id);
-    if (!o) continue;
-    if (w.actualValue && o.value !== null) {
-      w.actualValue[i] = o.value;
-      labelled++;
-    } else if (w.actualLabel && o.label !== null) {
-      const idx = labelIndex.get(o.label);
-      if (idx !== undefined) {
-        w.actualLabel[i] = idx;
-        labelled++;
-      }
-    }
-  }
-  w.labelled = labelled;
 }
 
 /** Columns the analyzer reads (ids only when outcomes must be joined). */
@@ -209,18 +239,4 @@ export function analysisColumns(schema: ModelSchema, withIds: boolean): Set<stri
   for (const l of schema.labels) s.add(COL.probability(l));
   if (withIds) s.add(COL.predictionId);
   return s;
-}
-
-/** Load a model's predictions with `from <= ts < to` (and their outcomes) as one window. */
-export async function loadWindow(store: Store, model: Model, from: number, to: number): Promise<WindowData> {
-  const total = await store.countPredictions(model.model_id, from, to);
-  const outcomes = await store.scanOutcomes(model.model_id, from, to);
-  const builder = new WindowBuilder(model.schema, total);
-  // blocks are copied as they arrive: only one decoded block is alive at a time
-  for await (const block of store.scanPredictions({ model_id: model.model_id, from, to, columns: analysisColumns(model.schema, outcomes.length > 0) })) {
-    builder.add(block.columns);
-  }
-  const w = builder.finish();
-  attachOutcomes(w, w.ids, model.schema, outcomes);
-  return w;
 }

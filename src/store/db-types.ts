@@ -45,6 +45,20 @@ export interface DB {
     pred_score: number | null;
     pred_value: number | null;
   };
+  /** per model, hour of prediction time and (predicted, actual) key: outcome counts and sums (migration 0005) */
+  outcome_rollups: {
+    model_id: string;
+    hour: number;
+    pred_key: string;
+    label_key: string;
+    n_label: number;
+    n_value: number;
+    sum_abs_error: number;
+    sum_sq_error: number;
+    sum_y: number;
+    sum_y2: number;
+    sum_abs_pct_error: number;
+  };
   api_keys: {
     id: string;
     name: string;

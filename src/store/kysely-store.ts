@@ -2,12 +2,16 @@ import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type { Model, ModelSchema } from '../domain/model-schema.js';
 import { AppError } from '../errors/catalog.js';
 import { DAY_MS, dayOf, dayString } from '../domain/time.js';
+import { type AlertingStore, KyselyAlertingStore } from './alerting-store.js';
 import { decodeColumns } from './blocks/codec.js';
 import { COL } from './blocks/columns.js';
+import { type DeliveryStore, KyselyDeliveryStore } from './delivery-store.js';
 import { filterByTime, idColumn, rowToRecord, tsColumn } from './blocks/prediction-rows.js';
 import type { DB } from './db-types.js';
 import { type BaselineRow, type MonitoringRecordRow, type OutcomeSummary, type RecordQuery, type RecordStatus, monitoringQueries as mq } from './monitoring-store.js';
 import type { DialectTypes } from './migrations/dialect-types.js';
+import { type OutcomeColumns, outcomeColumns } from './outcome-queries.js';
+import { summarizeOutcomes } from './outcome-rollups.js';
 import { MIGRATION_NAMES, migrationProvider } from './migrations/index.js';
 import type {
   ApiKeyRecord,
@@ -70,8 +74,20 @@ export abstract class KyselyStore implements Store {
   abstract readonly capabilities: StoreCapabilities;
   protected abstract readonly types: DialectTypes;
   private readonly schemaCache = new Map<string, ModelSchema>();
+  private alertingStore?: AlertingStore;
+  private outboxStore?: DeliveryStore;
 
   constructor(protected readonly db: Exec) {}
+
+  /** Bound to this executor: inside `transaction`, the transaction's. */
+  get alerting(): AlertingStore {
+    return (this.alertingStore ??= new KyselyAlertingStore(this.db, this.backend));
+  }
+
+  /** The delivery outbox, bound to this executor like `alerting`. */
+  get outbox(): DeliveryStore {
+    return (this.outboxStore ??= new KyselyDeliveryStore(this.db, this.capabilities.skipLocked));
+  }
 
   protected abstract withExecutor(db: Exec): KyselyStore;
   abstract writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]>;
@@ -263,7 +279,7 @@ export abstract class KyselyStore implements Store {
       for (const b of part) {
         const blob = data.get(b.id);
         if (!blob) continue; // deleted by retention between the two reads
-        const cols = decodeColumns(blob, only);
+        const cols = decodeColumns(blob, only, query.views === true);
         const inRange = b.min_ts >= query.from && b.max_ts < query.to ? cols : filterByTime(cols, query.from, query.to);
         if (inRange.rows > 0) yield { schema_version: b.schema_version, columns: inRange };
       }
@@ -438,6 +454,10 @@ export abstract class KyselyStore implements Store {
     };
   }
 
+  scanOutcomeColumns(modelId: string, from: number, to: number): Promise<OutcomeColumns> {
+    return outcomeColumns(this.db, modelId, from, to);
+  }
+
   async scanOutcomes(modelId: string, from: number, to: number): Promise<OutcomeRecord[]> {
     const rows = await this.db
       .selectFrom('outcomes')
@@ -589,7 +609,8 @@ export abstract class KyselyStore implements Store {
     return this.transaction((tx) => mq.activateBaseline((tx as KyselyStore).db, snapshotId, now));
   }
   summarizeOutcomes(modelId: string, from: number, to: number): Promise<OutcomeSummary> {
-    return mq.summarizeOutcomes(this.db, modelId, from, to);
+    // PostgreSQL's rollup triggers append deltas (concurrent writers); readers compact them
+    return summarizeOutcomes(this.db, modelId, from, to, { compact: this.backend === 'postgres' });
   }
   insertRecord(row: MonitoringRecordRow): Promise<void> {
     return mq.insertRecord(this.db, row);

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors/catalog.js';
 import type { DB } from './db-types.js';
 import type { Page, PageRequest } from './store.js';
@@ -211,39 +211,6 @@ export const monitoringQueries = {
       await db.updateTable('baselines').set({ is_active: 1, archived_at: null }).where('snapshot_id', '=', snapshotId).execute();
     }
     return monitoringQueries.getBaseline(db, { snapshotId }, false);
-  },
-
-  async summarizeOutcomes(db: Exec, modelId: string, from: number, to: number): Promise<OutcomeSummary> {
-    const base = db.selectFrom('outcomes').where('model_id', '=', modelId).where('prediction_ts', '>=', from).where('prediction_ts', '<', to);
-    const cells = await base
-      .select(['pred_label', 'label', (eb) => eb.fn.countAll().as('n')])
-      .where('label', 'is not', null)
-      .groupBy(['pred_label', 'label'])
-      .execute();
-    const r = await base
-      .select((eb) => [
-        eb.fn.countAll().as('n'),
-        eb.fn.sum(sql<number>`abs(value - pred_value)`).as('sum_abs_error'),
-        eb.fn.sum(sql<number>`(value - pred_value) * (value - pred_value)`).as('sum_sq_error'),
-        eb.fn.sum('value').as('sum_y'),
-        eb.fn.sum(sql<number>`value * value`).as('sum_y2'),
-        // sklearn's MAPE divides by max(|y|, eps)
-        eb.fn.sum(sql<number>`abs(value - pred_value) / (case when abs(value) > 2.220446049250313e-16 then abs(value) else 2.220446049250313e-16 end)`).as('sum_abs_pct_error'),
-      ])
-      .where('value', 'is not', null)
-      .where('pred_value', 'is not', null)
-      .executeTakeFirstOrThrow();
-    return {
-      cells: cells.map((c) => ({ predicted: c.pred_label, actual: c.label, n: Number(c.n) })),
-      regression: {
-        n: Number(r.n),
-        sum_abs_error: Number(r.sum_abs_error ?? 0),
-        sum_sq_error: Number(r.sum_sq_error ?? 0),
-        sum_y: Number(r.sum_y ?? 0),
-        sum_y2: Number(r.sum_y2 ?? 0),
-        sum_abs_pct_error: Number(r.sum_abs_pct_error ?? 0),
-      },
-    };
   },
 
   async insertRecord(db: Exec, row: MonitoringRecordRow): Promise<void> {

@@ -1,6 +1,9 @@
 import type { Model, ModelSchema, ModelSettings } from '../domain/model-schema.js';
+import type { AlertingStore } from './alerting-store.js';
 import type { ColumnSet } from './blocks/columns.js';
+import type { DeliveryStore } from './delivery-store.js';
 import type { MonitoringStore } from './monitoring-store.js';
+import type { OutcomeColumns } from './outcome-queries.js';
 
 /**
  * The one storage interface. Two backends implement it (embedded SQLite, PostgreSQL); the
@@ -10,6 +13,10 @@ import type { MonitoringStore } from './monitoring-store.js';
 export interface Store extends MonitoringStore {
   readonly backend: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
+  /** Rules, incidents, alerts, silences, the delivery outbox, decisions, audit (alerting-store.ts). */
+  readonly alerting: AlertingStore;
+  /** The delivery outbox as the delivery worker drains it: claims with leases, results (delivery-store.ts). */
+  readonly outbox: DeliveryStore;
 
   /** Bring the schema up to date (idempotent; safe when several instances start together). */
   migrate(): Promise<void>;
@@ -37,10 +44,11 @@ export interface Store extends MonitoringStore {
 
   // ── predictions ───────────────────────────────────────────────────────────────────────
   /**
-   * Write batches of predictions in one transaction (group commit). Each batch is atomic on its
-   * own (a savepoint): the result says per batch which prediction ids already existed (those
-   * rows are skipped: idempotency on (model_id, prediction_id)). When this resolves, the rows
-   * are committed.
+   * Write batches of predictions in one transaction (group commit): all batches commit together
+   * or, on a database error, none does (every caller of the group gets the error; nothing is
+   * half-written). The result says per batch which prediction ids already existed (those rows
+   * are skipped: idempotency on (model_id, prediction_id)). When this resolves, the rows are
+   * committed.
    */
   writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]>;
   /**
@@ -64,6 +72,8 @@ export interface Store extends MonitoringStore {
   writeOutcomes(rows: OutcomeRecord[]): Promise<{ written: number; linked: number }>;
   /** Outcomes whose prediction's timestamp is in [from, to). */
   scanOutcomes(modelId: string, from: number, to: number): Promise<OutcomeRecord[]>;
+  /** The same outcomes as columns with only what the analyzer joins (prediction id and time, label, value). */
+  scanOutcomeColumns(modelId: string, from: number, to: number): Promise<OutcomeColumns>;
   getOutcome(modelId: string, predictionId: string): Promise<OutcomeRecord | null>;
 
   // ── retention ─────────────────────────────────────────────────────────────────────────
@@ -138,6 +148,11 @@ export interface PredictionScan {
   to: number;
   /** column names to decode (blocks/columns.ts COL); all when absent */
   columns?: ReadonlySet<string>;
+  /**
+   * numeric and code arrays may be views into the block's buffer instead of copies: cheaper for
+   * a reader that copies each block away before asking for the next (they retain the blob)
+   */
+  views?: boolean;
 }
 
 export interface PredictionBlock {

@@ -75,6 +75,23 @@ describe('column block codec', () => {
     );
   });
 
+  it('decodes views the same as copies, aligned or not; aligned views share the blob', () => {
+    fc.assert(
+      fc.property(setOfArb, fc.integer({ min: 0, max: 7 }), (set, shift) => {
+        const blob = encodeColumns(set);
+        const host = Buffer.alloc(blob.length + 8);
+        blob.copy(host, shift);
+        const view = decodeColumns(host.subarray(shift, shift + blob.length), undefined, true);
+        expectIdentical(view, set);
+        for (const col of view.columns.values()) {
+          const arr = col.kind === 'f64' ? col.values : col.kind === 'dict' ? col.codes : null;
+          if (arr && arr.length > 0) expect(arr.buffer === host.buffer).toBe(shift % 8 === 0);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('decodes only the columns asked for', () => {
     fc.assert(
       fc.property(setOfArb, fc.array(fc.boolean(), { maxLength: 7 }), (set, pick) => {

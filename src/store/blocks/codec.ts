@@ -114,9 +114,12 @@ export function encodeColumns(set: ColumnSet): Buffer {
 
 /**
  * Decode a block. `only`, when given, limits decoding to those column names (others are skipped
- * without being read), which is how the analyzer avoids touching ids and metadata.
+ * without being read), which is how the analyzer avoids touching ids and metadata. With `views`,
+ * numeric columns and dictionary codes are views into `input` where its alignment allows (no
+ * copy; they keep the whole blob alive and see changes to it), for readers that copy each block
+ * away at once.
  */
-export function decodeColumns(input: Uint8Array, only?: ReadonlySet<string>): ColumnSet {
+export function decodeColumns(input: Uint8Array, only?: ReadonlySet<string>, views = false): ColumnSet {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (buf.length < 12 || buf.readUInt32LE(0) !== MAGIC) throw new Error('not a driftwatch column block');
   const rows = buf.readUInt32LE(4);
@@ -133,7 +136,9 @@ export function decodeColumns(input: Uint8Array, only?: ReadonlySet<string>): Co
     if (kind === KIND_F64) {
       if (want) {
         const values = aligned
-          ? new Float64Array(buf.buffer, buf.byteOffset + at, rows).slice()
+          ? views
+            ? new Float64Array(buf.buffer, buf.byteOffset + at, rows)
+            : new Float64Array(buf.buffer, buf.byteOffset + at, rows).slice()
           : new Float64Array(new Uint8Array(buf.buffer, buf.byteOffset + at, rows * 8).slice().buffer);
         columns.set(name, { kind: 'f64', values });
       }
@@ -149,7 +154,10 @@ export function decodeColumns(input: Uint8Array, only?: ReadonlySet<string>): Co
         for (let d = 0; d < dictCount; d++) {
           dict[d] = buf.toString('utf8', strStart + buf.readUInt32LE(offsStart + d * 4), strStart + buf.readUInt32LE(offsStart + d * 4 + 4));
         }
-        const codes = new Int32Array(new Uint8Array(buf.buffer, buf.byteOffset + codesStart, rows * 4).slice().buffer);
+        const codes =
+          views && aligned
+            ? new Int32Array(buf.buffer, buf.byteOffset + codesStart, rows)
+            : new Int32Array(new Uint8Array(buf.buffer, buf.byteOffset + codesStart, rows * 4).slice().buffer);
         columns.set(name, { kind: 'dict', dict, codes });
       }
       at = codesStart + rows * 4;

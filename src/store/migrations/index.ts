@@ -3,12 +3,14 @@ import type { DialectTypes } from './dialect-types.js';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-monitoring.js';
 import * as m0003 from './0003-pending-keys.js';
+import * as m0005 from './0005-outcome-rollups.js';
 
 /** The one portable list of migrations, in order. Names never change once released. */
 const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<void>][] = [
   ['0001-foundation', m0001.up],
   ['0002-monitoring', m0002.up],
   ['0003-pending-keys', m0003.up],
+  ['0005-outcome-rollups', m0005.up],
 ];
 
 export const MIGRATION_NAMES = MIGRATIONS.map(([name]) => name);

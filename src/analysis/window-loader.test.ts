@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, parseModelSchema, type Model } from '../domain/model-schema.js';
+import type { FieldProblem } from '../errors/catalog.js';
+import { PredictionBuilder } from '../ingest/prediction-builder.js';
+import type { Store } from '../store/store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { loadWindow, type WindowLoadTiming } from './window-loader.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 2, 1);
+const LABELS = ['a', 'b', 'c'];
+
+interface Row {
+  id: string;
+  ts: number;
+  x: number;
+  city: string;
+  label: string;
+  z?: number;
+  actual?: string;
+}
+
+const schemaV1 = {
+  task: 'multiclass_classification',
+  labels: LABELS,
+  features: [
+    { name: 'x', type: 'numeric' },
+    { name: 'city', type: 'categorical' },
+  ],
+  explanation_features: ['x'],
+};
+// version 2 adds a feature; rows written under version 1 have it missing
+const schemaV2 = { ...schemaV1, features: [...schemaV1.features, { name: 'z', type: 'numeric', required: false }] };
+
+function batch(model: Model, rows: Row[]) {
+  const b = new PredictionBuilder(model, rows.length, T0);
+  const problems: FieldProblem[] = [];
+  rows.forEach((r, i) =>
+    b.add(
+      {
+        prediction_id: r.id,
+        timestamp: r.ts,
+        features: { x: r.x, city: r.city, ...(r.z !== undefined ? { z: r.z } : {}) },
+        prediction: { label: r.label, probabilities: Object.fromEntries(LABELS.map((l) => [l, l === r.label ? 0.5 : 0.25])) },
+        explanation: { x: r.x / 1000 },
+      },
+      i,
+      problems,
+    ),
+  );
+  expect(problems).toEqual([]);
+  return { model_id: model.model_id, schema_version: model.schema_version, columns: b.build() };
+}
+
+describe('loadWindow', () => {
+  let store: Store;
+  const dir = mkdtempSync(join(tmpdir(), 'dw-window-'));
+  let model: Model;
+  const rows: Row[] = [];
+
+  beforeAll(async () => {
+    store = SqliteStore.open({ path: join(dir, 'w.db') });
+    await store.migrate();
+    const v1: Model = { model_id: 'win', name: 'win', description: '', schema_version: 1, schema: parseModelSchema(schemaV1), settings: DEFAULT_SETTINGS, created_at: 1, updated_at: 1 };
+    await store.createModel(v1);
+    // four days, several blocks per day, some predictions sharing a millisecond
+    let seq = 0;
+    const make = (ts: number, z?: number): Row => {
+      const i = seq++;
+      return { id: `p-${i}`, ts, x: i, city: ['oslo', 'rome', 'lima'][i % 3], label: LABELS[(i * 7) % 3], z, actual: i % 3 === 0 || i % 5 === 0 ? LABELS[i % 2] : undefined };
+    };
+    const day1 = Array.from({ length: 300 }, (_, i) => make(T0 + i * 240_000));
+    const day2 = Array.from({ length: 300 }, (_, i) => make(T0 + DAY + Math.floor(i / 3) * 500_000));
+    await store.writePredictions([batch(v1, day1.slice(0, 120)), batch(v1, day1.slice(120))]);
+    await store.writePredictions([batch(v1, day2)]);
+    model = await store.updateModel('win', { schema: parseModelSchema(schemaV2) }, 2);
+    expect(model.schema_version).toBe(2);
+    const day3 = Array.from({ length: 300 }, (_, i) => make(T0 + 2 * DAY + 1000 + i * 200_000, i / 10));
+    const day4 = Array.from({ length: 100 }, (_, i) => make(T0 + 3 * DAY + i * 1000, -i));
+    await store.writePredictions([batch(model, day3), batch(model, day4)]);
+    rows.push(...day1, ...day2, ...day3, ...day4);
+    const withOutcome = rows.filter((r) => r.actual !== undefined);
+    await store.writeOutcomes(withOutcome.map((r) => ({ model_id: 'win', prediction_id: r.id, label: r.actual!, value: null, timestamp: T0 + 9 * DAY, received_at: T0 + 9 * DAY, prediction_ts: null })));
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds exactly the rows of the range, across days, blocks and schema versions, with their outcomes', async () => {
+    const from = T0 + 12 * 3_600_000 + 7;
+    const to = T0 + 3 * DAY + 50 * 1000;
+    const timing: WindowLoadTiming = { count: 0, outcomes: 0, scan: 0, copy: 0 };
+    const w = await loadWindow(store, model, from, to, timing);
+    const expected = rows.filter((r) => r.ts >= from && r.ts < to);
+    expect(w.rows).toBe(expected.length);
+    expect(w.labelled).toBe(expected.filter((r) => r.actual !== undefined).length);
+    expect(Object.values(timing).every((v) => v >= 0)).toBe(true);
+    // x is unique per row: use it to find each row in the window
+    const xs = w.numeric.get('x')!;
+    const z = w.numeric.get('z')!;
+    const city = w.categorical.get('city')!;
+    const byX = new Map(expected.map((r) => [r.x, r]));
+    const seen = new Set<number>();
+    for (let i = 0; i < w.rows; i++) {
+      const r = byX.get(xs[i]);
+      expect(r, `row with x=${xs[i]}`).toBeDefined();
+      seen.add(r!.x);
+      expect(city.dict[city.codes[i]]).toBe(r!.city);
+      expect(LABELS[w.label![i]]).toBe(r!.label);
+      expect(w.actualLabel![i]).toBe(r!.actual === undefined ? -1 : LABELS.indexOf(r!.actual));
+      if (r!.z === undefined) expect(z[i]).toBeNaN();
+      else expect(z[i]).toBe(r!.z);
+      expect(w.explanations.get('x')![i]).toBe(r!.x / 1000);
+      expect(Array.from(w.probabilities!.subarray(i * 3, i * 3 + 3))).toEqual(LABELS.map((l) => (l === r!.label ? 0.5 : 0.25)));
+      expect(w.confidence![i]).toBe(0.5);
+    }
+    expect(seen.size).toBe(expected.length);
+  });
+
+  it('leaves the actual labels out when no outcome falls in the range', async () => {
+    const w = await loadWindow(store, model, T0 + 3 * DAY + 1, T0 + 3 * DAY + 2999);
+    expect(w.rows).toBe(2);
+    expect(w.actualLabel).toBeNull();
+    expect(w.labelled).toBe(0);
+  });
+});
