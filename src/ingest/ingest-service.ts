@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { AppError, type FieldProblem, validationError } from '../errors/catalog.js';
 import { MODEL_ID_PATTERN, type Model } from '../domain/model-schema.js';
 import { parseTimestamp } from '../domain/time.js';
+import type { ColumnSet } from '../store/blocks/columns.js';
 import type { OutcomeRecord, Store } from '../store/store.js';
 import type { GroupCommitWriter } from './group-commit.js';
 import { MAX_ID_LENGTH, isValidPredictionId } from './prediction-builder.js';
@@ -26,10 +27,20 @@ export interface IngestResult {
   errors: FieldProblem[];
 }
 
+/** The rows of one accepted batch, for metrics that look at columns (labels, confidence). */
+export interface AcceptedBatch {
+  columns: ColumnSet;
+  /** rows of `columns` that were duplicates (not stored) */
+  duplicateRows: readonly number[];
+}
+
 /** Listeners for metrics: what was ingested and what was rejected, per model. */
 export interface IngestObserver {
-  accepted?(model: Model, rows: number, versions: Map<string, number>): void;
-  rejected?(reason: string, rows: number): void;
+  accepted?(model: Model, rows: number, versions: Map<string, number>, batch: AcceptedBatch): void;
+  /** `reason`: the top-level field of the first problem ('body' for a row that is no object) */
+  rejected?(reason: string, rows: number, kind?: 'prediction' | 'outcome'): void;
+  /** outcomes stored for one model */
+  outcomes?(modelId: string, rows: number): void;
 }
 
 /**
@@ -112,7 +123,7 @@ export class IngestService {
             versions.set(v, (versions.get(v) ?? 0) + 1);
           }
         }
-        if (a.count - r.duplicates.length > 0) this.observer.accepted?.(a.model, a.count - r.duplicates.length, versions);
+        if (a.count - r.duplicates.length > 0) this.observer.accepted?.(a.model, a.count - r.duplicates.length, versions, { columns: batches[i - 1].columns, duplicateRows: r.duplicateRows });
       }
     }
     const result: IngestResult = { accepted, duplicates, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
@@ -180,6 +191,7 @@ export class IngestService {
     const rejected = new Set(problems.map((p) => p.row)).size;
     // as for predictions: a request that names nothing but unknown models is a 404, partial or not
     if (unknownModel !== undefined && unknownRows === rows.length) throw new AppError('model_not_found', `no model "${unknownModel}" is registered`, { model_id: unknownModel });
+    if (problems.length) this.observer.rejected?.(problems[0].field.split('.')[0] || 'body', rejected, 'outcome');
     if (problems.length && !options.partial) throw validationError(problems.slice(0, MAX_LISTED_PROBLEMS), `${rejected} outcome(s) rejected, nothing written: ${describe(problems[0])}`);
     // one outcome per prediction per write: a later row replaces an earlier one (a correction), and
     // PostgreSQL refuses an upsert that touches the same row twice in one statement
@@ -190,6 +202,11 @@ export class IngestService {
       latest.set(key, o);
     }
     const { linked } = await this.store.writeOutcomes([...latest.values()]);
+    if (this.observer.outcomes) {
+      const perModel = new Map<string, number>();
+      for (const o of latest.values()) perModel.set(o.model_id, (perModel.get(o.model_id) ?? 0) + 1);
+      for (const [m, n] of perModel) this.observer.outcomes(m, n);
+    }
     return { accepted: good.length, linked, rejected, errors: problems.slice(0, MAX_LISTED_PROBLEMS) };
   }
 }
