@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ADD_ID, ADD_TIME, OUTCOME, RowQueue } from './row-queue.js';
+import { serializeBatch, serializeRow } from './serialize.js';
+
+describe('serializeRow', () => {
+  it('appends the generated id and the log time, overriding explicit nulls', () => {
+    const line = serializeRow({ prediction_id: null, timestamp: null, features: { a: 1 } }, 'gen-1', ADD_ID | ADD_TIME, 1234);
+    expect(JSON.parse(line)).toEqual({ prediction_id: 'gen-1', timestamp: 1234, features: { a: 1 } });
+    expect(JSON.parse(serializeRow({}, 'x"y', ADD_ID, 0))).toEqual({ prediction_id: 'x"y' });
+    expect(JSON.parse(serializeRow({}, 'x', ADD_TIME, 5))).toEqual({ timestamp: 5 });
+    expect(serializeRow({ a: 1 }, 'ignored', 0, 0)).toBe('{"a":1}');
+  });
+
+  it('refuses what is not a JSON object', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => serializeRow(cyclic, 'x', 0, 0)).toThrow(TypeError);
+    expect(() => serializeRow({ n: 1n }, 'x', 0, 0)).toThrow(TypeError);
+    expect(() => serializeRow({ toJSON: () => 'text' }, 'x', 0, 0)).toThrow(/plain object/);
+  });
+});
+
+describe('serializeBatch', () => {
+  it('splits predictions from outcomes, keeps line order and reports rows it cannot serialise', async () => {
+    const q = new RowQueue(2000);
+    const bad: Record<string, unknown> = {};
+    bad.self = bad;
+    for (let i = 0; i < 1000; i++) {
+      if (i === 500) q.push(bad, 'bad', 0, 0);
+      else if (i % 10 === 0) q.push({ actual: 'yes', prediction_id: `p${i}` }, `p${i}`, OUTCOME, i);
+      else q.push({ features: { i } }, `p${i}`, ADD_ID, i);
+    }
+    let turns = 0;
+    const counter = setInterval(() => turns++, 0);
+    const s = await serializeBatch(q.take(1000), 64);
+    clearInterval(counter);
+    expect(s.unserializable).toEqual([{ kind: 'prediction', prediction_id: 'bad', reason: expect.stringMatching(/circular/i) }]);
+    const predictions = s.predictions!.body.trimEnd().split('\n').map((l) => JSON.parse(l) as { prediction_id: string; features: { i: number } });
+    expect(predictions).toHaveLength(900);
+    expect(predictions.map((p) => p.prediction_id)).toEqual(s.predictions!.ids);
+    expect(predictions.every((p) => p.prediction_id === `p${p.features.i}`)).toBe(true);
+    expect(s.outcomes!.ids).toHaveLength(99) // i = 500 was the bad row;
+    expect(s.outcomes!.body.endsWith('\n')).toBe(true);
+    expect(turns).toBeGreaterThan(0); // it let the loop run between chunks
+  });
+
+  it('leaves out an empty part', async () => {
+    const q = new RowQueue(2);
+    q.push({ a: 1 }, 'a', 0, 0);
+    const s = await serializeBatch(q.take(2), 10);
+    expect(s.outcomes).toBeUndefined();
+    expect(s.predictions).toEqual({ body: '{"a":1}\n', ids: ['a'] });
+  });
+});
