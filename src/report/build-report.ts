@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { maxSeverity } from '../stats/severity.js';
-import type { CategoricalSample } from '../stats/types.js';
+import type { CategoricalSample, NumericSample } from '../stats/types.js';
 import { planReportColumns } from './column-plan.js';
 import type { PlannedColumn } from './column-plan.js';
 import { planNdjsonRanges } from './csv/ndjson-range.js';
@@ -10,11 +10,11 @@ import { formatOf } from './csv/read-columns.js';
 import { checkRanges, planCsvRanges } from './csv/read-csv.js';
 import type { RangeTask } from './csv/csv-file.js';
 import type { TaskRunner } from './csv/worker-pool.js';
-import { categoricalFeatureDrift } from './feature-drift.js';
+import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js';
 import type { FeatureDriftOptions, TestSelection } from './feature-drift.js';
 import { buildModelSections } from './model-sections.js';
 import { createReportRunner } from './report-runner.js';
-import type { NumericFeatureTask } from './report-tasks.js';
+import type { ValueRuns } from './report-tasks.js';
 import type { ReportSchema } from './schema.js';
 import type { ChunkSummary, CountsPart, FinitePart } from './summarize-chunk.js';
 import type { DriftReport, DriftSummary, FeatureDrift } from './types.js';
@@ -51,9 +51,9 @@ interface Side {
 
 /**
  * Compares a current file with a reference file, feature by feature, the way Evidently's data
- * drift report does. Both files are parsed in byte ranges on the worker threads, each chunk
- * sorted (numeric) or counted (categorical) where it was parsed; numeric features are then
- * tested on the workers, each sample prepared once for all its tests.
+ * drift report does. Both files are parsed in byte ranges by this thread and the workers, each
+ * chunk reduced where it was parsed (finite values, category counts); each numeric sample is
+ * then sorted once, on any thread, and every test reads that one prepared sample.
  */
 export async function buildReport(options: BuildReportOptions): Promise<DriftReport> {
   const plan = planReportColumns(options.schema, options.schemaFile);
@@ -61,18 +61,32 @@ export async function buildReport(options: BuildReportOptions): Promise<DriftRep
   try {
     const [reference, current] = await readSides(runner, [options.reference, options.current], plan);
     const featureOptions: FeatureDriftOptions = { selection: options.selection ?? { mode: 'default' }, thresholds: options.thresholds };
-    const features = new Array<FeatureDrift>(options.schema.features.length);
-    const numeric: { index: number; task: NumericFeatureTask }[] = [];
-    options.schema.features.forEach((f, i) => {
+    // each side of each numeric feature is joined and sorted on whichever thread is free;
+    // the tests then run here, on the prepared samples
+    const numeric = options.schema.features.filter((f) => f.type === 'numeric');
+    const sides = numeric.flatMap((f) => {
       const k = plan.findIndex((p) => p.name === f.name);
-      if (f.type === 'numeric') {
-        numeric.push({ index: i, task: { name: f.name, reference: runsOf(reference, k), current: runsOf(current, k), options: featureOptions } });
-      } else {
-        features[i] = categoricalFeatureDrift(f.name, f.type, countsOf(reference, k, f.type), countsOf(current, k, f.type), featureOptions);
-      }
+      return [runsOf(reference, k), runsOf(current, k)];
     });
-    const tested = await runner.runBatch<FeatureDrift>(numeric.map(({ task }) => ({ kind: 'numericFeature', payload: task })));
-    numeric.forEach(({ index }, j) => (features[index] = tested[j]));
+    const tested = new Map<string, FeatureDrift>();
+    const prepared = new Array<NumericSample>(sides.length);
+    await runner.runBatch<NumericSample>(
+      sides.map((payload) => ({ kind: 'prepareSide', payload })),
+      {
+        // a feature is tested as soon as both its sides are sorted, while the others sort
+        onResult: (i, sample) => {
+          prepared[i] = sample;
+          const j = i >> 1;
+          const [ref, cur] = [prepared[2 * j], prepared[2 * j + 1]];
+          if (ref && cur) tested.set(numeric[j].name, numericFeatureDrift(numeric[j].name, ref, cur, featureOptions));
+        },
+      },
+    );
+    const features = options.schema.features.map((f) => {
+      if (f.type === 'numeric') return tested.get(f.name)!;
+      const k = plan.findIndex((p) => p.name === f.name);
+      return categoricalFeatureDrift(f.name, f.type, countsOf(reference, k, f.type), countsOf(current, k, f.type), featureOptions);
+    });
     const sections = buildModelSections(options.schema, rawTable(reference, plan), rawTable(current, plan), featureOptions);
     return {
       version: 1,
@@ -122,7 +136,7 @@ async function readSides(runner: TaskRunner, paths: readonly string[], plan: rea
   );
 }
 
-function runsOf(side: Side, k: number): NumericFeatureTask['reference'] {
+function runsOf(side: Side, k: number): ValueRuns {
   const parts = side.chunks.map((c) => c.columns[k].summary as FinitePart);
   return { runs: parts.map((p) => p.values), missing: parts.reduce((n, p) => n + p.missing, 0) };
 }

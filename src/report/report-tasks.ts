@@ -1,29 +1,19 @@
+/**
+ * The report's work that runs on any thread: parsing a byte range and preparing one side of a
+ * numeric feature. Deliberately light to import (no drift tests, no @stdlib): a worker boots in
+ * a few tens of milliseconds and never compiles the tests; the main thread runs them on the
+ * samples prepared here.
+ */
 import { prepareSorted, sortFloat64 } from '../stats/sort.js';
 import type { NumericSample } from '../stats/types.js';
-import { sortDecimal } from './decimal-sort.js';
-import { numericFeatureDrift } from './feature-drift.js';
-import type { FeatureDriftOptions } from './feature-drift.js';
-import { summarizeChunk } from './summarize-chunk.js';
-import type { FeatureDrift } from './types.js';
 import type { TaskHandlers } from './csv/worker-pool.js';
+import { sortDecimal } from './decimal-sort.js';
+import { summarizeChunk } from './summarize-chunk.js';
 
 /** The finite values of one side of a numeric feature, one array per parsed chunk. */
 export interface ValueRuns {
   readonly runs: readonly Float64Array[];
   readonly missing: number;
-}
-
-/** Task payload: one numeric feature, tested on a worker thread. */
-export interface NumericFeatureTask {
-  readonly name: string;
-  readonly reference: ValueRuns;
-  readonly current: ValueRuns;
-  readonly options: FeatureDriftOptions;
-}
-
-/** Prepares each side once (joined, radix-sorted), then runs every test on the two samples. */
-export function numericFeatureTask(task: NumericFeatureTask): FeatureDrift {
-  return numericFeatureDrift(task.name, prepareRuns(task.reference), prepareRuns(task.current), task.options);
 }
 
 /** One sample from a side's runs of finite values: joined (no merge needed), sorted once. */
@@ -47,5 +37,5 @@ export function prepareRuns(side: ValueRuns): NumericSample {
 /** Tasks of the report, by name: run inline or served by report-worker.ts. */
 export const REPORT_TASKS = {
   summarizeChunk,
-  numericFeature: numericFeatureTask,
+  prepareSide: prepareRuns,
 } satisfies TaskHandlers;

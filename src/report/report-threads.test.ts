@@ -35,8 +35,8 @@ describe('buildReport on worker threads', () => {
     try {
       const threaded = await buildReport({ ...options, runner });
       expect(threaded).toEqual(inline);
-      // two files parsed, then three numeric features tested, all on the workers
-      expect(runner.tasksOnWorkers).toBe(5);
+      // two files parsed, then both sides of three numeric features sorted, all on the workers
+      expect(runner.tasksOnWorkers).toBe(8);
     } finally {
       await runner.close();
     }

@@ -1,4 +1,4 @@
-/** Worker thread entry of the report: parses and summarises chunks, tests numeric features. */
+/** Worker thread entry of the report: parses and summarises chunks, sorts numeric samples. */
 import { serveTasks } from './csv/worker-pool.js';
 import { REPORT_TASKS } from './report-tasks.js';
 

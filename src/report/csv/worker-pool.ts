@@ -11,6 +11,16 @@ export interface BatchTask {
   readonly payload: unknown;
 }
 
+/** Options of {@link TaskRunner.runBatch}. */
+export interface BatchOptions<R> {
+  /**
+   * Called on the calling thread with each result as soon as it is in, whichever thread ran the
+   * task; the calling thread then gives the event loop a turn between its own tasks, so work
+   * done here (e.g. on a pair of results) overlaps with the workers.
+   */
+  readonly onResult?: (index: number, result: R) => void;
+}
+
 /**
  * Runs batches of named tasks. Typed arrays on a SharedArrayBuffer in payloads and results are
  * shared between threads, others are copied (payloads) or moved (results).
@@ -19,7 +29,7 @@ export interface TaskRunner {
   /** number of threads working on a batch, the calling one included */
   readonly threads: number;
   /** results in task order; rejects with the first failed task's error */
-  runBatch<R>(tasks: readonly BatchTask[]): Promise<R[]>;
+  runBatch<R>(tasks: readonly BatchTask[], options?: BatchOptions<R>): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -73,8 +83,9 @@ export class ThreadRunner implements TaskRunner {
     }
   }
 
-  async runBatch<R>(tasks: readonly BatchTask[]): Promise<R[]> {
+  async runBatch<R>(tasks: readonly BatchTask[], options: BatchOptions<R> = {}): Promise<R[]> {
     const handlers = await this.handlers;
+    const onResult = options.onResult;
     const batch = this.nextBatch++;
     const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, tasks.length)));
     const results = new Array<unknown>(tasks.length);
@@ -88,7 +99,14 @@ export class ThreadRunner implements TaskRunner {
           if (reply.index !== undefined) {
             this.tasksOnWorkers++;
             if (reply.error) errors[reply.index] = Object.assign(new Error(reply.error.message), { stack: reply.error.stack });
-            else results[reply.index] = reply.result;
+            else {
+              results[reply.index] = reply.result;
+              try {
+                onResult?.(reply.index, reply.result as R);
+              } catch (e) {
+                errors[reply.index] = e instanceof Error ? e : new Error(String(e));
+              }
+            }
           }
           if (reply.done && --open === 0) resolve();
         },
@@ -100,6 +118,11 @@ export class ThreadRunner implements TaskRunner {
       if (Atomics.compareExchange(claims, i, 0, 2) !== 0) continue;
       try {
         results[i] = runHandler(handlers, tasks[i]);
+        if (onResult) {
+          onResult(i, results[i] as R);
+          // let the workers' results in, so their onResult work is done while they keep going
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       } catch (e) {
         errors[i] = e instanceof Error ? e : new Error(String(e));
       }
@@ -123,8 +146,12 @@ export class ThreadRunner implements TaskRunner {
 export class InlineRunner implements TaskRunner {
   readonly threads = 1;
   constructor(private readonly handlers: TaskHandlers) {}
-  async runBatch<R>(tasks: readonly BatchTask[]): Promise<R[]> {
-    return tasks.map((t) => runHandler(this.handlers, t) as R);
+  async runBatch<R>(tasks: readonly BatchTask[], options: BatchOptions<R> = {}): Promise<R[]> {
+    return tasks.map((t, i) => {
+      const result = runHandler(this.handlers, t) as R;
+      options.onResult?.(i, result);
+      return result;
+    });
   }
   async close(): Promise<void> {}
 }
