@@ -3,6 +3,7 @@ import type { DialectTypes } from './dialect-types.js';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-monitoring.js';
 import * as m0003 from './0003-pending-keys.js';
+import * as m0004 from './0004-alerting.js';
 import * as m0005 from './0005-outcome-rollups.js';
 
 /** The one portable list of migrations, in order. Names never change once released. */
@@ -10,6 +11,7 @@ const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<voi
   ['0001-foundation', m0001.up],
   ['0002-monitoring', m0002.up],
   ['0003-pending-keys', m0003.up],
+  ['0004-alerting', m0004.up],
   ['0005-outcome-rollups', m0005.up],
 ];
 
