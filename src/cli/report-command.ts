@@ -6,10 +6,13 @@ import { basename } from 'node:path';
 import { renderHtml } from '../analysis/report/render-html.js';
 import { renderJson } from '../analysis/report/render-json.js';
 import { renderText } from '../analysis/report/render-text.js';
-import { buildReport } from '../report/build-report.js';
+import { buildReport, reportFromInputs } from '../report/build-report.js';
 import type { TestSelection } from '../report/feature-drift.js';
 import { inputError } from '../report/input-error.js';
+import type { ReportInputs } from '../report/read-inputs.js';
 import { loadReportSchema } from '../report/schema.js';
+import type { ReportSchema } from '../report/schema.js';
+import type { DriftReport } from '../report/types.js';
 import type { TaskRunner } from '../report/csv/worker-pool.js';
 import { getDriftTest } from '../stats/registry.js';
 
@@ -70,19 +73,51 @@ export function resolveFormat(format: string | undefined, out: string | undefine
   return 'text';
 }
 
-function positive(text: string | undefined, option: string, max: number): number | undefined {
+export function positive(text: string | undefined, option: string, max: number): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!(v > 0 && v <= max)) throw inputError({ file: 'command line', field: option }, `must be a number in (0, ${max}]`);
   return v;
 }
 
-/** Builds and renders the report; returns the rendered document. */
-export async function runReportCommand(opts: ReportCommandOptions, runner?: TaskRunner): Promise<string> {
-  const format = resolveFormat(opts.format, opts.out);
-  const selection = parseTestSelection(opts.tests);
-  const thresholds = parseThresholds(opts.threshold);
+/** The command's options, checked: errors name the option. */
+export interface CheckedReportOptions {
+  readonly format: ReportFormat;
+  readonly selection: TestSelection;
+  readonly thresholds: Record<string, number>;
+  readonly driftShare?: number;
+  readonly threads?: number;
+}
+
+export function checkReportOptions(opts: ReportCommandOptions): CheckedReportOptions {
   const threads = positive(opts.threads, '--threads', 64);
+  return {
+    format: resolveFormat(opts.format, opts.out),
+    selection: parseTestSelection(opts.tests),
+    thresholds: parseThresholds(opts.threshold),
+    driftShare: positive(opts.driftShare, '--drift-share', 1),
+    threads: threads === undefined ? undefined : Math.floor(threads),
+  };
+}
+
+export function renderReport(report: DriftReport, format: ReportFormat): string {
+  return format === 'json' ? renderJson(report) : format === 'html' ? renderHtml(report) : renderText(report);
+}
+
+/** Tests and renders files already read (the CLI's path, see cli/report.ts). */
+export async function finishReport(opts: ReportCommandOptions, schema: ReportSchema, inputs: ReportInputs, runner: TaskRunner): Promise<string> {
+  const { format, selection, thresholds, driftShare } = checkReportOptions(opts);
+  const report = await reportFromInputs(
+    inputs,
+    { reference: opts.reference, current: opts.current, schema, selection, thresholds, driftShare },
+    runner,
+  );
+  return renderReport(report, format);
+}
+
+/** Builds and renders the report in one call (for programmatic use); returns the document. */
+export async function runReportCommand(opts: ReportCommandOptions, runner?: TaskRunner): Promise<string> {
+  const { format, selection, thresholds, driftShare, threads } = checkReportOptions(opts);
   const report = await buildReport({
     reference: opts.reference,
     current: opts.current,
@@ -90,9 +125,9 @@ export async function runReportCommand(opts: ReportCommandOptions, runner?: Task
     schemaFile: basename(opts.schema),
     selection,
     thresholds,
-    driftShare: positive(opts.driftShare, '--drift-share', 1),
-    threads: threads === undefined ? undefined : Math.floor(threads),
+    driftShare,
+    threads,
     runner,
   });
-  return format === 'json' ? renderJson(report) : format === 'html' ? renderHtml(report) : renderText(report);
+  return renderReport(report, format);
 }

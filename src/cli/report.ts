@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { ReportCommandOptions } from './report-command.js';
 
 /**
  * Registers `driftwatch report`: compare a current file with a reference file, offline.
- * Light to import: the worker threads are started first, then the statistics modules load
- * while they boot.
+ * Light to import: the worker threads start first and are given the files to parse; the
+ * statistics modules load while they parse.
  */
 export function registerReport(program: Command): void {
   program
@@ -25,8 +26,23 @@ export function registerReport(program: Command): void {
       const { createReportRunner } = await import('../report/report-runner.js');
       const runner = await createReportRunner(threads);
       try {
-        const { runReportCommand } = await import('./report-command.js');
-        const document = await runReportCommand(opts, runner);
+        const [{ loadReportSchema }, { readReportInputs }] = await Promise.all([import('../report/schema.js'), import('../report/read-inputs.js')]);
+        const schema = loadReportSchema(opts.schema);
+        let command: typeof import('./report-command.js') | undefined;
+        const inputs = await readReportInputs({
+          reference: opts.reference,
+          current: opts.current,
+          schema,
+          schemaFile: basename(opts.schema),
+          runner,
+          // the workers parse while this thread loads the statistics and checks the options
+          beforeCallerWorks: async () => {
+            command = await import('./report-command.js');
+            command.checkReportOptions(opts);
+          },
+        });
+        command ??= await import('./report-command.js');
+        const document = await command.finishReport(opts, schema, inputs, runner);
         if (opts.out) writeFileSync(opts.out, document);
         else process.stdout.write(document);
       } finally {

@@ -1,52 +1,43 @@
 import { basename } from 'node:path';
 import { maxSeverity } from '../stats/severity.js';
 import type { CategoricalSample, NumericSample } from '../stats/types.js';
-import { planReportColumns } from './column-plan.js';
-import type { PlannedColumn } from './column-plan.js';
-import { planNdjsonRanges } from './csv/ndjson-range.js';
-import { mergeChunks } from './csv/merge-columns.js';
-import type { ColumnTable } from './csv/merge-columns.js';
-import { formatOf } from './csv/read-columns.js';
-import { checkRanges, planCsvRanges } from './csv/read-csv.js';
-import type { RangeTask } from './csv/csv-file.js';
 import type { TaskRunner } from './csv/worker-pool.js';
 import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js';
 import type { FeatureDriftOptions, TestSelection } from './feature-drift.js';
 import { buildModelSections } from './model-sections.js';
 import { createReportRunner } from './report-runner.js';
 import type { ValueRuns } from './report-tasks.js';
+import { rawTable, readReportInputs } from './read-inputs.js';
+import type { ReportInputs, Side } from './read-inputs.js';
 import type { ReportSchema } from './schema.js';
-import type { ChunkSummary, CountsPart, FinitePart } from './summarize-chunk.js';
+import type { CountsPart, FinitePart } from './summarize-chunk.js';
 import type { DriftReport, DriftSummary, FeatureDrift } from './types.js';
 
 /** Evidently's default: the dataset drifts when at least half of the tested features drift. */
 export const DEFAULT_DRIFT_SHARE = 0.5;
 
-export interface BuildReportOptions {
+/** What the report compares and how, once the files are read. */
+export interface ReportOptions {
   readonly reference: string;
   readonly current: string;
   readonly schema: ReportSchema;
-  /** the schema's file name, for error messages */
-  readonly schemaFile?: string;
   /** default: each feature's default test plus PSI */
   readonly selection?: TestSelection;
   /** threshold per test name */
   readonly thresholds?: Readonly<Record<string, number>>;
   readonly driftShare?: number;
-  /** threads for parsing and testing (default: up to 2); ignored when `runner` is given */
-  readonly threads?: number;
-  /** a runner serving REPORT_TASKS */
-  readonly runner?: TaskRunner;
   readonly title?: string;
   /** the report's timestamp (default: now) */
   readonly generatedAt?: Date;
 }
 
-/** One file read as chunk summaries. */
-interface Side {
-  readonly path: string;
-  readonly chunks: readonly ChunkSummary[];
-  readonly rows: number;
+export interface BuildReportOptions extends ReportOptions {
+  /** the schema's file name, for error messages */
+  readonly schemaFile?: string;
+  /** threads for parsing and testing (default: up to 2); ignored when `runner` is given */
+  readonly threads?: number;
+  /** a runner serving REPORT_TASKS */
+  readonly runner?: TaskRunner;
 }
 
 /**
@@ -56,84 +47,57 @@ interface Side {
  * then sorted once, on any thread, and every test reads that one prepared sample.
  */
 export async function buildReport(options: BuildReportOptions): Promise<DriftReport> {
-  const plan = planReportColumns(options.schema, options.schemaFile);
   const runner = options.runner ?? (await createReportRunner(options.threads));
   try {
-    const [reference, current] = await readSides(runner, [options.reference, options.current], plan);
-    const featureOptions: FeatureDriftOptions = { selection: options.selection ?? { mode: 'default' }, thresholds: options.thresholds };
-    // each side of each numeric feature is joined and sorted on whichever thread is free;
-    // the tests then run here, on the prepared samples
-    const numeric = options.schema.features.filter((f) => f.type === 'numeric');
-    const sides = numeric.flatMap((f) => {
-      const k = plan.findIndex((p) => p.name === f.name);
-      return [runsOf(reference, k), runsOf(current, k)];
-    });
-    const tested = new Map<string, FeatureDrift>();
-    const prepared = new Array<NumericSample>(sides.length);
-    await runner.runBatch<NumericSample>(
-      sides.map((payload) => ({ kind: 'prepareSide', payload })),
-      {
-        // a feature is tested as soon as both its sides are sorted, while the others sort
-        onResult: (i, sample) => {
-          prepared[i] = sample;
-          const j = i >> 1;
-          const [ref, cur] = [prepared[2 * j], prepared[2 * j + 1]];
-          if (ref && cur) tested.set(numeric[j].name, numericFeatureDrift(numeric[j].name, ref, cur, featureOptions));
-        },
-      },
-    );
-    const features = options.schema.features.map((f) => {
-      if (f.type === 'numeric') return tested.get(f.name)!;
-      const k = plan.findIndex((p) => p.name === f.name);
-      return categoricalFeatureDrift(f.name, f.type, countsOf(reference, k, f.type), countsOf(current, k, f.type), featureOptions);
-    });
-    const sections = buildModelSections(options.schema, rawTable(reference, plan), rawTable(current, plan), featureOptions);
-    return {
-      version: 1,
-      title: options.title ?? 'Data drift report',
-      generated_at: (options.generatedAt ?? new Date()).toISOString(),
-      reference: { name: basename(options.reference), rows: reference.rows },
-      current: { name: basename(options.current), rows: current.rows },
-      summary: summarize(features, options.driftShare ?? DEFAULT_DRIFT_SHARE),
-      features,
-      ...sections,
-    };
+    return await reportFromInputs(await readReportInputs({ ...options, runner }), options, runner);
   } finally {
     if (!options.runner) await runner.close();
   }
 }
 
 /**
- * Parses the files in one batch of ranges, largest file first: the workers take ranges from
- * the front, the main thread from the back, so the small file fills the gaps.
+ * The report of files already read (readReportInputs): each side of each numeric feature is
+ * joined and sorted on whichever thread is free, and the feature is tested here as soon as both
+ * its sides are ready; categorical features are tested from their counts.
  */
-async function readSides(runner: TaskRunner, paths: readonly string[], plan: readonly PlannedColumn[]): Promise<Side[]> {
-  const shared = runner.threads > 1;
-  const sides = paths.map((path) => {
-    const format = formatOf(path);
-    const planned = format === 'csv' ? planCsvRanges(path, plan, runner.threads) : planNdjsonRanges(path, plan, runner.threads);
-    const ranges = planned.map((r) => ({ ...r, shared }));
-    const parse = (batch: readonly RangeTask[]): Promise<ChunkSummary[]> =>
-      runner.runBatch<ChunkSummary>(batch.map((range) => ({ kind: 'summarizeChunk', payload: { range, format, plan } })));
-    return { path, ranges, parse, bytes: ranges.reduce((n, r) => n + r.end - r.start, 0) };
+export async function reportFromInputs(inputs: ReportInputs, options: ReportOptions, runner: TaskRunner): Promise<DriftReport> {
+  const { plan, reference, current } = inputs;
+  const featureOptions: FeatureDriftOptions = { selection: options.selection ?? { mode: 'default' }, thresholds: options.thresholds };
+  const numeric = options.schema.features.filter((f) => f.type === 'numeric');
+  const sides = numeric.flatMap((f) => {
+    const k = plan.findIndex((p) => p.name === f.name);
+    return [runsOf(reference, k), runsOf(current, k)];
   });
-  const order = sides.map((_, i) => i).sort((a, b) => sides[b].bytes - sides[a].bytes);
-  const batch = order.flatMap((i) => sides[i].ranges);
-  const results = await runner.runBatch<ChunkSummary>(
-    batch.map((range) => ({ kind: 'summarizeChunk', payload: { range, format: formatOf(range.path), plan } })),
+  const tested = new Map<string, FeatureDrift>();
+  const prepared = new Array<NumericSample>(sides.length);
+  await runner.runBatch<NumericSample>(
+    sides.map((payload) => ({ kind: 'prepareSide', payload })),
+    {
+      // a feature is tested as soon as both its sides are sorted, while the others sort
+      onResult: (i, sample) => {
+        prepared[i] = sample;
+        const j = i >> 1;
+        const [ref, cur] = [prepared[2 * j], prepared[2 * j + 1]];
+        if (ref && cur) tested.set(numeric[j].name, numericFeatureDrift(numeric[j].name, ref, cur, featureOptions));
+      },
+    },
   );
-  let at = 0;
-  const chunksOf = new Array<ChunkSummary[]>(sides.length);
-  for (const i of order) {
-    chunksOf[i] = results.slice(at, at + sides[i].ranges.length);
-    at += sides[i].ranges.length;
-  }
-  return Promise.all(
-    sides.map(async (side, i) => {
-      const chunks = await checkRanges(side.ranges, chunksOf[i], side.parse);
-      return { path: side.path, chunks, rows: chunks.reduce((n, c) => n + c.rowCount, 0) };
-    }),
-  );
+  const features = options.schema.features.map((f) => {
+    if (f.type === 'numeric') return tested.get(f.name)!;
+    const k = plan.findIndex((p) => p.name === f.name);
+    return categoricalFeatureDrift(f.name, f.type, countsOf(reference, k, f.type), countsOf(current, k, f.type), featureOptions);
+  });
+  const sections = buildModelSections(options.schema, rawTable(reference, plan), rawTable(current, plan), featureOptions);
+  return {
+    version: 1,
+    title: options.title ?? 'Data drift report',
+    generated_at: (options.generatedAt ?? new Date()).toISOString(),
+    reference: { name: basename(options.reference), rows: reference.rows },
+    current: { name: basename(options.current), rows: current.rows },
+    summary: summarize(features, options.driftShare ?? DEFAULT_DRIFT_SHARE),
+    features,
+    ...sections,
+  };
 }
 
 function runsOf(side: Side, k: number): ValueRuns {
@@ -166,15 +130,6 @@ const FALSE = new Set(['false', 'f', 'no', 'n', '0', '0.0']);
 export function booleanKey(value: string): string {
   const v = value.trim().toLowerCase();
   return TRUE.has(v) ? 'true' : FALSE.has(v) ? 'false' : value;
-}
-
-/** The row-aligned columns of one side (prediction, actual, score, protected attributes). */
-function rawTable(side: Side, plan: readonly PlannedColumn[]): ColumnTable {
-  const raw = plan.map((p, k) => ({ p, k })).filter(({ p }) => p.raw);
-  return mergeChunks(
-    raw.map(({ p }) => p.name),
-    side.chunks.map((c) => ({ rowCount: c.rowCount, columns: raw.map(({ k }) => c.columns[k].raw!) })),
-  );
 }
 
 /** The dataset-level verdict over the features that could be tested. */

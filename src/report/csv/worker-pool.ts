@@ -19,6 +19,11 @@ export interface BatchOptions<R> {
    * done here (e.g. on a pair of results) overlaps with the workers.
    */
   readonly onResult?: (index: number, result: R) => void;
+  /**
+   * Awaited after the workers have the batch and before the calling thread takes any task: the
+   * caller can finish loading while the workers start. A rejection rejects the batch.
+   */
+  readonly beforeCallerWorks?: () => Promise<void>;
 }
 
 /**
@@ -147,6 +152,7 @@ export class InlineRunner implements TaskRunner {
   readonly threads = 1;
   constructor(private readonly handlers: TaskHandlers) {}
   async runBatch<R>(tasks: readonly BatchTask[], options: BatchOptions<R> = {}): Promise<R[]> {
+    await options.beforeCallerWorks?.();
     return tasks.map((t, i) => {
       const result = runHandler(this.handlers, t) as R;
       options.onResult?.(i, result);

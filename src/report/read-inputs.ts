@@ -1,0 +1,98 @@
+/**
+ * Reading the two files of a report: light to import (no drift tests), so the CLI can start the
+ * workers parsing while it still loads the statistics.
+ */
+import { planReportColumns } from './column-plan.js';
+import type { PlannedColumn } from './column-plan.js';
+import type { RangeTask } from './csv/csv-file.js';
+import { mergeChunks } from './csv/merge-columns.js';
+import type { ColumnTable } from './csv/merge-columns.js';
+import { planNdjsonRanges } from './csv/ndjson-range.js';
+import { formatOf } from './csv/read-columns.js';
+import { checkRanges, planCsvRanges } from './csv/read-csv.js';
+import type { TaskRunner } from './csv/worker-pool.js';
+import type { ReportSchema } from './schema.js';
+import type { ChunkSummary } from './summarize-chunk.js';
+
+/** One file read as chunk summaries. */
+export interface Side {
+  readonly path: string;
+  readonly chunks: readonly ChunkSummary[];
+  readonly rows: number;
+}
+
+/** Both files parsed and reduced, with the plan of their columns. */
+export interface ReportInputs {
+  readonly plan: readonly PlannedColumn[];
+  readonly reference: Side;
+  readonly current: Side;
+}
+
+export interface ReadInputsOptions {
+  readonly reference: string;
+  readonly current: string;
+  readonly schema: ReportSchema;
+  /** the schema's file name, for error messages */
+  readonly schemaFile?: string;
+  readonly runner: TaskRunner;
+  /**
+   * Awaited once the workers have the ranges, before this thread parses any: the CLI loads the
+   * statistics modules here, while the workers are already parsing.
+   */
+  readonly beforeCallerWorks?: () => Promise<void>;
+}
+
+/** Plans the columns and parses both files on the runner's threads. */
+export async function readReportInputs(options: ReadInputsOptions): Promise<ReportInputs> {
+  const plan = planReportColumns(options.schema, options.schemaFile);
+  const [reference, current] = await readSides(options.runner, [options.reference, options.current], plan, options.beforeCallerWorks);
+  return { plan, reference, current };
+}
+
+/**
+ * Parses the files in one batch of ranges, largest file first: the workers take ranges from
+ * the front, the main thread from the back, so the small file fills the gaps.
+ */
+async function readSides(
+  runner: TaskRunner,
+  paths: readonly string[],
+  plan: readonly PlannedColumn[],
+  beforeCallerWorks?: () => Promise<void>,
+): Promise<Side[]> {
+  const shared = runner.threads > 1;
+  const sides = paths.map((path) => {
+    const format = formatOf(path);
+    const planned = format === 'csv' ? planCsvRanges(path, plan, runner.threads) : planNdjsonRanges(path, plan, runner.threads);
+    const ranges = planned.map((r) => ({ ...r, shared }));
+    const parse = (batch: readonly RangeTask[]): Promise<ChunkSummary[]> =>
+      runner.runBatch<ChunkSummary>(batch.map((range) => ({ kind: 'summarizeChunk', payload: { range, format, plan } })));
+    return { path, ranges, parse, bytes: ranges.reduce((n, r) => n + r.end - r.start, 0) };
+  });
+  const order = sides.map((_, i) => i).sort((a, b) => sides[b].bytes - sides[a].bytes);
+  const batch = order.flatMap((i) => sides[i].ranges);
+  const results = await runner.runBatch<ChunkSummary>(
+    batch.map((range) => ({ kind: 'summarizeChunk', payload: { range, format: formatOf(range.path), plan } })),
+    { beforeCallerWorks },
+  );
+  let at = 0;
+  const chunksOf = new Array<ChunkSummary[]>(sides.length);
+  for (const i of order) {
+    chunksOf[i] = results.slice(at, at + sides[i].ranges.length);
+    at += sides[i].ranges.length;
+  }
+  return Promise.all(
+    sides.map(async (side, i) => {
+      const chunks = await checkRanges(side.ranges, chunksOf[i], side.parse);
+      return { path: side.path, chunks, rows: chunks.reduce((n, c) => n + c.rowCount, 0) };
+    }),
+  );
+}
+
+/** The row-aligned columns of one side (prediction, actual, score, protected attributes). */
+export function rawTable(side: Side, plan: readonly PlannedColumn[]): ColumnTable {
+  const raw = plan.map((p, k) => ({ p, k })).filter(({ p }) => p.raw);
+  return mergeChunks(
+    raw.map(({ p }) => p.name),
+    side.chunks.map((c) => ({ rowCount: c.rowCount, columns: raw.map(({ k }) => c.columns[k].raw!) })),
+  );
+}
