@@ -1,11 +1,11 @@
 import type { ProfileSummary } from '../profile/profile.js';
-import { sortedFinite } from '../profile/profile.js';
 import { spearman } from '../stats/explanations.js';
 import { jensenShannon } from '../stats/jensen-shannon.js';
-import { prepareSorted } from '../stats/sort.js';
+import { decileEdges, sharesInBins } from '../stats/binning.js';
 import type { Severity } from '../stats/types.js';
 import { type Thresholds, grade, thresholdOf } from './thresholds.js';
 import type { Finding } from './types.js';
+import { binUnsorted } from './unsorted-bins.js';
 import type { WindowData } from './window.js';
 
 export interface ExplanationDrift {
@@ -22,12 +22,12 @@ export function explanationDrift(baseline: ProfileSummary, samples: Map<string, 
   const refImp: Record<string, number> = {};
   const curImp: Record<string, number> = {};
   for (const name of names) {
-    const { sorted, missing } = sortedFinite(w.explanations.get(name)!);
+    // the reference is sorted; the window's attributions are only binned and summed, never sorted
     const ref = samples.get(`x:${name}`);
-    let abs = 0;
-    for (let i = 0; i < sorted.length; i++) abs += Math.abs(sorted[i]);
-    const meanAbs = sorted.length ? abs / sorted.length : null;
-    const divergence = ref && ref.length && sorted.length ? jensenShannon.computeNumeric!(prepareSorted(ref, 0), prepareSorted(sorted, missing)).value : 0;
+    const edges = ref && ref.length ? decileEdges(ref) : new Float64Array(0);
+    const cur = binUnsorted(w.explanations.get(name)!, edges);
+    const meanAbs = cur.n ? cur.absSum / cur.n : null;
+    const divergence = ref && ref.length && cur.n ? jensenShannon.computeShares({ referenceShares: sharesInBins(ref, edges), currentShares: cur.shares }).value : 0;
     features[name] = { divergence, severity: grade(divergence, thresholds.attribution_divergence), mean_abs_reference: baseline.explanations[name].mean_abs, mean_abs_current: meanAbs };
     refImp[name] = baseline.explanations[name].mean_abs ?? 0;
     curImp[name] = meanAbs ?? 0;

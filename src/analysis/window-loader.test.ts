@@ -121,6 +121,27 @@ describe('loadWindow', () => {
     expect(seen.size).toBe(expected.length);
   });
 
+  it('joins actual values for a regression model (rows without an outcome stay NaN)', async () => {
+    const reg: Model = { model_id: 'reg', name: 'reg', description: '', schema_version: 1, schema: parseModelSchema({ task: 'regression', features: [{ name: 'x', type: 'numeric' }] }), settings: DEFAULT_SETTINGS, created_at: 1, updated_at: 1 };
+    await store.createModel(reg);
+    const b = new PredictionBuilder(reg, 50, T0);
+    const problems: FieldProblem[] = [];
+    // pairs of predictions share a millisecond; only one of each pair gets an outcome
+    for (let i = 0; i < 50; i++) b.add({ prediction_id: `v${i}`, timestamp: T0 + Math.floor(i / 2) * 1000, features: { x: i }, prediction: { value: i } }, i, problems);
+    expect(problems).toEqual([]);
+    await store.writePredictions([{ model_id: 'reg', schema_version: 1, columns: b.build() }]);
+    await store.writeOutcomes(Array.from({ length: 25 }, (_, k) => ({ model_id: 'reg', prediction_id: `v${2 * k + 1}`, label: null, value: k / 3, timestamp: T0 + DAY, received_at: T0 + DAY, prediction_ts: null })));
+    const w = await loadWindow(store, reg, T0, T0 + DAY);
+    expect(w.rows).toBe(50);
+    expect(w.labelled).toBe(25);
+    const xs = w.numeric.get('x')!;
+    for (let i = 0; i < w.rows; i++) {
+      const x = xs[i];
+      if (x % 2 === 1) expect(w.actualValue![i]).toBe((x - 1) / 2 / 3);
+      else expect(w.actualValue![i]).toBeNaN();
+    }
+  });
+
   it('leaves the actual labels out when no outcome falls in the range', async () => {
     const w = await loadWindow(store, model, T0 + 3 * DAY + 1, T0 + 3 * DAY + 2999);
     expect(w.rows).toBe(2);

@@ -28,7 +28,7 @@ export async function loadWindow(store: Store, model: Model, from: number, to: n
   };
   const total = await store.countPredictions(model.model_id, from, to);
   lap('count');
-  const outcomes = await store.scanOutcomeColumns(model.model_id, from, to);
+  const outcomes = await store.scanOutcomeColumns(model.model_id, from, to, model.schema.task === 'regression' ? 'value' : 'label');
   const join = outcomes.rows > 0 ? outcomeJoin(model.schema, outcomes) : undefined;
   lap('outcomes');
   const builder = new WindowBuilder(model.schema, total, join);

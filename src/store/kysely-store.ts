@@ -454,8 +454,8 @@ export abstract class KyselyStore implements Store {
     };
   }
 
-  scanOutcomeColumns(modelId: string, from: number, to: number): Promise<OutcomeColumns> {
-    return outcomeColumns(this.db, modelId, from, to);
+  scanOutcomeColumns(modelId: string, from: number, to: number, actual: 'label' | 'value'): Promise<OutcomeColumns> {
+    return outcomeColumns(this.db, modelId, from, to, actual, this.backend);
   }
 
   async scanOutcomes(modelId: string, from: number, to: number): Promise<OutcomeRecord[]> {
@@ -609,8 +609,7 @@ export abstract class KyselyStore implements Store {
     return this.transaction((tx) => mq.activateBaseline((tx as KyselyStore).db, snapshotId, now));
   }
   summarizeOutcomes(modelId: string, from: number, to: number): Promise<OutcomeSummary> {
-    // PostgreSQL's rollup triggers append deltas (concurrent writers); readers compact them
-    return summarizeOutcomes(this.db, modelId, from, to, { compact: this.backend === 'postgres' });
+    return summarizeOutcomes(this.db, modelId, from, to, this.backend);
   }
   insertRecord(row: MonitoringRecordRow): Promise<void> {
     return mq.insertRecord(this.db, row);

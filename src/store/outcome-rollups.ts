@@ -33,8 +33,11 @@ function merge(a: OutcomeSummary, b: OutcomeSummary): OutcomeSummary {
 }
 
 /** Straight from the outcome rows (index-only on outcomes_model_prediction_ts_cover): for short ranges. */
-export async function summarizeOutcomeRows(db: Exec, modelId: string, from: number, to: number): Promise<OutcomeSummary> {
+export async function summarizeOutcomeRows(db: Exec, modelId: string, from: number, to: number, dialect: 'sqlite' | 'postgres'): Promise<OutcomeSummary> {
   if (!(to > from)) return emptySummary();
+  // PostgreSQL raises on float8 overflow and underflow: add up in numeric there (exact)
+  const y = dialect === 'postgres' ? sql`value::numeric` : sql`value`;
+  const err = dialect === 'postgres' ? sql`(value::numeric - pred_value::numeric)` : sql`(value - pred_value)`;
   const base = db.selectFrom('outcomes').where('model_id', '=', modelId).where('prediction_ts', '>=', from).where('prediction_ts', '<', to);
   const cells = await base
     .select(['pred_label', 'label', (eb) => eb.fn.countAll().as('n')])
@@ -44,12 +47,12 @@ export async function summarizeOutcomeRows(db: Exec, modelId: string, from: numb
   const r = await base
     .select((eb) => [
       eb.fn.countAll().as('n'),
-      eb.fn.sum(sql<number>`abs(value - pred_value)`).as('sum_abs_error'),
-      eb.fn.sum(sql<number>`(value - pred_value) * (value - pred_value)`).as('sum_sq_error'),
-      eb.fn.sum('value').as('sum_y'),
-      eb.fn.sum(sql<number>`value * value`).as('sum_y2'),
+      eb.fn.sum(sql<number>`abs(${err})`).as('sum_abs_error'),
+      eb.fn.sum(sql<number>`${err} * ${err}`).as('sum_sq_error'),
+      eb.fn.sum(sql<number>`${y}`).as('sum_y'),
+      eb.fn.sum(sql<number>`${y} * ${y}`).as('sum_y2'),
       // sklearn's MAPE divides by max(|y|, eps)
-      eb.fn.sum(sql<number>`abs(value - pred_value) / (case when abs(value) > 2.220446049250313e-16 then abs(value) else 2.220446049250313e-16 end)`).as('sum_abs_pct_error'),
+      eb.fn.sum(sql<number>`abs(${err}) / (case when abs(${y}) > 2.220446049250313e-16 then abs(${y}) else 2.220446049250313e-16 end)`).as('sum_abs_pct_error'),
     ])
     .where('value', 'is not', null)
     .where('pred_value', 'is not', null)
@@ -138,17 +141,19 @@ async function compactHours(db: Exec, modelId: string, h0: number, h1: number): 
 /**
  * Outcomes whose prediction time is in [from, to), summarised: whole hours from the rollups
  * (migration 0005), the partial hours at both edges from the outcome rows. The cost follows the
- * number of hours, not of outcomes. Counts are exact; the regression sums are added in another
- * order than a single SUM over the rows would (differences at the last bits).
+ * number of hours, not of outcomes. Counts are exact; on SQLite the regression sums are added in
+ * another order than one SUM over the rows would (differences at the last bits), on PostgreSQL
+ * they are exact (numeric) until read.
  */
-export async function summarizeOutcomes(db: Exec, modelId: string, from: number, to: number, options: { compact: boolean }): Promise<OutcomeSummary> {
+export async function summarizeOutcomes(db: Exec, modelId: string, from: number, to: number, dialect: 'sqlite' | 'postgres'): Promise<OutcomeSummary> {
   if (!(to > from)) return emptySummary();
   const h0 = Math.ceil(from / HOUR_MS);
   const h1 = Math.floor(to / HOUR_MS);
-  if (h1 <= h0) return summarizeOutcomeRows(db, modelId, from, to);
-  if (options.compact) await compactHours(db, modelId, h0, h1);
+  if (h1 <= h0) return summarizeOutcomeRows(db, modelId, from, to, dialect);
+  // PostgreSQL's triggers append deltas (concurrent writers never wait on each other): compact them
+  if (dialect === 'postgres') await compactHours(db, modelId, h0, h1);
   let out = await summarizeHours(db, modelId, h0, h1);
-  if (from < h0 * HOUR_MS) out = merge(out, await summarizeOutcomeRows(db, modelId, from, h0 * HOUR_MS));
-  if (h1 * HOUR_MS < to) out = merge(out, await summarizeOutcomeRows(db, modelId, h1 * HOUR_MS, to));
+  if (from < h0 * HOUR_MS) out = merge(out, await summarizeOutcomeRows(db, modelId, from, h0 * HOUR_MS, dialect));
+  if (h1 * HOUR_MS < to) out = merge(out, await summarizeOutcomeRows(db, modelId, h1 * HOUR_MS, to, dialect));
   return out;
 }

@@ -72,8 +72,8 @@ export interface Store extends MonitoringStore {
   writeOutcomes(rows: OutcomeRecord[]): Promise<{ written: number; linked: number }>;
   /** Outcomes whose prediction's timestamp is in [from, to). */
   scanOutcomes(modelId: string, from: number, to: number): Promise<OutcomeRecord[]>;
-  /** The same outcomes as columns with only what the analyzer joins (prediction id and time, label, value). */
-  scanOutcomeColumns(modelId: string, from: number, to: number): Promise<OutcomeColumns>;
+  /** The same outcomes as columns with only what the analyzer joins: prediction id and time, and the actual label or value. */
+  scanOutcomeColumns(modelId: string, from: number, to: number, actual: 'label' | 'value'): Promise<OutcomeColumns>;
   getOutcome(modelId: string, predictionId: string): Promise<OutcomeRecord | null>;
 
   // ── retention ─────────────────────────────────────────────────────────────────────────

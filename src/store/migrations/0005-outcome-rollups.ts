@@ -24,6 +24,10 @@ export async function up(db: Kysely<unknown>, t: DialectTypes): Promise<void> {
     .columns(['model_id', 'prediction_ts', 'label', 'value', 'pred_label', 'pred_value', 'prediction_id'])
     .execute();
 
+  // PostgreSQL raises on float8 overflow and underflow (a squared 1e-200 is an error, not 0):
+  // its sums are numeric, exact, and only become doubles when read
+  const sumType = t.name === 'postgres' ? 'numeric' : t.double;
+  const num = (e: string) => (t.name === 'postgres' ? `(${e})::numeric` : `(${e})`);
   let table = db.schema
     .createTable('outcome_rollups')
     .addColumn('model_id', 'text', (c) => c.notNull())
@@ -33,11 +37,11 @@ export async function up(db: Kysely<unknown>, t: DialectTypes): Promise<void> {
     // outcomes with an actual label / with both an actual and a predicted value
     .addColumn('n_label', 'bigint', (c) => c.notNull())
     .addColumn('n_value', 'bigint', (c) => c.notNull())
-    .addColumn('sum_abs_error', t.double, (c) => c.notNull())
-    .addColumn('sum_sq_error', t.double, (c) => c.notNull())
-    .addColumn('sum_y', t.double, (c) => c.notNull())
-    .addColumn('sum_y2', t.double, (c) => c.notNull())
-    .addColumn('sum_abs_pct_error', t.double, (c) => c.notNull());
+    .addColumn('sum_abs_error', sumType, (c) => c.notNull())
+    .addColumn('sum_sq_error', sumType, (c) => c.notNull())
+    .addColumn('sum_y', sumType, (c) => c.notNull())
+    .addColumn('sum_y2', sumType, (c) => c.notNull())
+    .addColumn('sum_abs_pct_error', sumType, (c) => c.notNull());
   if (t.name === 'sqlite') table = table.addPrimaryKeyConstraint('outcome_rollups_pk', ['model_id', 'hour', 'pred_key', 'label_key']).modifyEnd(sql`without rowid`);
   await table.execute();
   if (t.name === 'postgres') await db.schema.createIndex('outcome_rollups_model_hour').on('outcome_rollups').columns(['model_id', 'hour']).execute();
@@ -49,7 +53,8 @@ export async function up(db: Kysely<unknown>, t: DialectTypes): Promise<void> {
   /** the rollup row of one outcome row `r`, times `sign` */
   const cells = (r: string, sign: string) => {
     const v = (e: string) => `case when ${hasValue(r)} then ${sign} * (${e}) else 0 end`;
-    const err = `${r}.value - ${r}.pred_value`;
+    const y = num(`${r}.value`);
+    const err = `${y} - ${num(`${r}.pred_value`)}`;
     return [
       `${r}.model_id`,
       hourOf(`${r}.prediction_ts`),
@@ -59,10 +64,10 @@ export async function up(db: Kysely<unknown>, t: DialectTypes): Promise<void> {
       `case when ${hasValue(r)} then ${sign} else 0 end`,
       v(`abs(${err})`),
       v(`(${err}) * (${err})`),
-      v(`${r}.value`),
-      v(`${r}.value * ${r}.value`),
+      v(y),
+      v(`${y} * ${y}`),
       // sklearn's MAPE divides by max(|y|, eps), as summarizeOutcomes did
-      v(`abs(${err}) / (case when abs(${r}.value) > 2.220446049250313e-16 then abs(${r}.value) else 2.220446049250313e-16 end)`),
+      v(`abs(${err}) / (case when abs(${y}) > 2.220446049250313e-16 then abs(${y}) else 2.220446049250313e-16 end)`),
     ];
   };
   const COLS = 'model_id, hour, pred_key, label_key, n_label, n_value, sum_abs_error, sum_sq_error, sum_y, sum_y2, sum_abs_pct_error';
