@@ -11,3 +11,6 @@
 export { DriftwatchClient, type LogResult } from './driftwatch-client.js';
 export type { ClientOptions, ClientStats, FailedRow, OnFull, OutcomeInput, PredictionInput, PredictionValue, RetryOptions } from './types.js';
 export { uuidv7 } from './uuidv7.js';
+export { expressMiddleware, type ExpressLikeRequest, type ExpressLikeResponse } from './express.js';
+export { fastifyPlugin, type FastifyPluginOptions } from './fastify.js';
+export { type CaptureOptions, type PredictionSink, type RequestView, defaultFeatures, toPredictionValue } from './capture.js';
