@@ -1,4 +1,4 @@
-import { ulid } from '../domain/ids.js';
+import { newAlertId, newId, newIncidentId } from './ids.js';
 import type { AlertingStore } from '../store/alerting-store.js';
 import type { AlertingConfig } from './alerting-config.js';
 import { attachAlert, conditionKey, openIncident, planIncident } from './incident-lifecycle.js';
@@ -26,12 +26,9 @@ export interface CandidateOutcome {
   incident?: Incident;
 }
 
-const year = (now: number) => new Date(now).getUTCFullYear();
-export const newAlertId = (now: number) => `ALT-${year(now)}-${ulid(now)}`;
-export const newIncidentId = (now: number) => `INC-${year(now)}-${ulid(now)}`;
 
 export function decisionRow(c: AlertCandidate, decision: DecisionKind, reason: string, now: number, alertId: string | null = null): AlertDecision {
-  return { id: `DEC-${ulid(now)}`, at: now, model_id: c.model_id, rule_id: c.rule_id, metric: c.metric, severity: c.severity, decision, reason, alert_id: alertId };
+  return { id: newId('DEC', now), at: now, model_id: c.model_id, rule_id: c.rule_id, metric: c.metric, severity: c.severity, decision, reason, alert_id: alertId };
 }
 
 /** The newest unresolved alert a candidate would duplicate: by Alertmanager fingerprint when it has one, else by model, metric and severity. */

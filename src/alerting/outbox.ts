@@ -1,4 +1,4 @@
-import { ulid } from '../domain/ids.js';
+import { newId } from './ids.js';
 import { toIso } from '../domain/time.js';
 import type { Alert, Delivery, DeliveryKind, Incident } from './types.js';
 
@@ -82,7 +82,7 @@ export function outboxRows(event: OutboxEvent, channels: readonly string[], sequ
     },
   };
   return [...new Set(channels)].map((channel) => ({
-    delivery_id: `DLV-${ulid(now)}`,
+    delivery_id: newId('DLV', now),
     alert_id: event.alert?.alert_id ?? null,
     incident_id: event.incident?.incident_id ?? null,
     channel,

@@ -1,4 +1,4 @@
-import { ulid } from '../domain/ids.js';
+import { monotonicUlid } from './ids.js';
 import { AppError, type FieldProblem, validationError } from '../errors/catalog.js';
 import { findUnstorableText } from '../ingest/text-checks.js';
 import type { Actor, AuditLog } from '../observability/audit.js';
@@ -116,7 +116,7 @@ export class RuleService {
     if (input.rule_id?.startsWith('builtin.')) throw validationError([{ field: 'rule_id', problem: 'the builtin. prefix is reserved for the rules shipped with the product' }]);
     const missing = (['name', 'metric', 'severity'] as const).filter((k) => input[k] === undefined).map((k) => ({ field: k, problem: 'is required' }));
     if (missing.length) throw validationError(missing);
-    const rule = applyRuleInput(blank(input.rule_id ?? `rule_${ulid(now)}`, now), input, now);
+    const rule = applyRuleInput(blank(input.rule_id ?? `rule_${monotonicUlid(now)}`, now), input, now);
     const problems = ruleProblems(rule);
     if (problems.length) throw validationError(problems);
     await this.store.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { ulid } from '../domain/ids.js';
+import { newId } from './ids.js';
 import { toIso } from '../domain/time.js';
 import { AppError, validationError } from '../errors/catalog.js';
 import { findUnstorableText } from '../ingest/text-checks.js';
@@ -42,7 +42,7 @@ export class SilenceService {
     }
     if (problems.length) throw validationError(problems);
     const silence: Silence = {
-      silence_id: `SIL-${ulid(now)}`,
+      silence_id: newId('SIL', now),
       matchers: input.matchers.map((m) => ({ label: m.label, op: m.op, value: m.value })),
       starts_at: startsAt,
       ends_at: input.ends_at,
@@ -63,8 +63,8 @@ export class SilenceService {
     return s;
   }
 
-  list(page: PageRequest): Promise<Page<Silence>> {
-    return this.store.alerting.listSilences(page);
+  list(page: PageRequest & { state?: SilenceState }): Promise<Page<Silence>> {
+    return this.store.alerting.listSilences({ ...page, now: this.clock() });
   }
 
   /** Expire a silence now (DELETE). Expiring an expired silence changes nothing. */

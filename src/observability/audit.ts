@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../alerting/types.js';
-import { ulid } from '../domain/ids.js';
+import { newId } from '../alerting/ids.js';
 import type { AuditQuery } from '../store/alerting-store.js';
 import type { Page, Store } from '../store/store.js';
 
@@ -41,7 +41,7 @@ export class AuditLog {
 
   entry(by: Actor, event: AuditEvent, at = this.clock()): AuditEntry {
     return {
-      id: `AUD-${ulid(at)}`,
+      id: newId('AUD', at),
       at,
       actor: by.actor,
       action: event.action,

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createAlerting } from '../alerting/alerting-services.js';
 import { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
@@ -12,6 +13,7 @@ import { KeyVerifier } from './auth/api-keys.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './plugins/auth.js';
 import { errorBody, registerErrorHandler } from './plugins/errors.js';
+import { alertingRoutes } from './routes/alerting.js';
 import { baselineRoutes } from './routes/baselines.js';
 import { deployRoutes } from './routes/deploy.js';
 import { healthRoutes } from './routes/health.js';
@@ -64,6 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const writer = new GroupCommitWriter(store);
+  const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => app.log[level](extra ?? {}, msg));
   const ctx: AppContext = {
     config,
     store,
@@ -71,9 +74,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     writer,
     ingest: new IngestService(store, writer, clock),
     keys: new KeyVerifier(store, clock),
+    alerting,
     monitoring: new MonitoringService(store, clock, (level, msg, extra) => app.log[level](extra ?? {}, msg)),
   };
   app.decorate('ctx', ctx);
+  // every stored record is judged by the alert rules (errors are logged by the monitoring service)
+  ctx.monitoring.onRecord(async (record, model) => {
+    await alerting.service.onRecord(record, model);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -117,6 +125,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(monitoringRoutes);
   await app.register(recordReportRoutes);
   await app.register(deployRoutes);
+  await app.register(alertingRoutes);
 
   app.addHook('onClose', async () => {
     await writer.close();

@@ -1,3 +1,4 @@
+import type { AlertingServices } from '../alerting/alerting-services.js';
 import type { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import type { GroupCommitWriter } from '../ingest/group-commit.js';
@@ -15,6 +16,8 @@ export interface AppContext {
   keys: KeyVerifier;
   /** baselines and analyses (the monitoring loop) */
   monitoring: MonitoringService;
+  /** rules, alerts, incidents, silences, the audit trail (src/alerting) */
+  alerting: AlertingServices;
 }
 
 declare module 'fastify' {

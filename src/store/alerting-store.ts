@@ -112,8 +112,8 @@ export interface AlertingStore {
   setSilenceEnd(silenceId: string, endsAt: number): Promise<void>;
   /** Silences that have not ended at `now` (active and future ones). */
   unexpiredSilences(now: number): Promise<Silence[]>;
-  /** Every silence, newest first. */
-  listSilences(page: PageRequest): Promise<Page<Silence>>;
+  /** Silences, newest first; `state` (with `now`) keeps the active, pending or expired ones. */
+  listSilences(query: PageRequest & { state?: 'active' | 'pending' | 'expired'; now?: number }): Promise<Page<Silence>>;
 
   insertAudit(entry: AuditEntry): Promise<void>;
   /** Newest first. */
@@ -379,8 +379,12 @@ export class KyselyAlertingStore implements AlertingStore {
   async unexpiredSilences(now: number): Promise<Silence[]> {
     return (await this.db.selectFrom('silences').selectAll().where('ends_at', '>', now).orderBy('starts_at').execute()).map(toSilence);
   }
-  async listSilences(page: PageRequest): Promise<Page<Silence>> {
+  async listSilences(page: PageRequest & { state?: 'active' | 'pending' | 'expired'; now?: number }): Promise<Page<Silence>> {
     let query = this.db.selectFrom('silences').selectAll().orderBy('created_at', 'desc').orderBy('silence_id', 'desc').limit(page.limit + 1);
+    const now = page.now ?? Date.now();
+    if (page.state === 'expired') query = query.where('ends_at', '<=', now);
+    if (page.state === 'active') query = query.where('ends_at', '>', now).where('starts_at', '<=', now);
+    if (page.state === 'pending') query = query.where('ends_at', '>', now).where('starts_at', '>', now);
     const cursor = before(page.cursor, 'created_at', 'silence_id');
     if (cursor) query = query.where(cursor);
     return pageOf((await query.execute()).map(toSilence), page.limit, (s) => [s.created_at, s.silence_id]);
