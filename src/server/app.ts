@@ -8,11 +8,17 @@ import { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { IngestService } from '../ingest/ingest-service.js';
+import { currentLog } from '../observability/log-context.js';
+import { loggerOptions, scrubberFor } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { ReadinessChecks } from '../observability/readiness.js';
 import type { Store } from '../store/store.js';
 import { KeyVerifier } from './auth/api-keys.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './plugins/auth.js';
 import { errorBody, registerErrorHandler } from './plugins/errors.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { registerRequestContext } from './plugins/request-context.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { baselineRoutes } from './routes/baselines.js';
 import { deployRoutes } from './routes/deploy.js';
@@ -30,7 +36,7 @@ export interface BuildAppOptions {
   config: Config & { extensions: ConfigExtensions };
   store: Store;
   clock?: () => number;
-  /** pino options or false (tests) */
+  /** pino options on top of the app's (tests: level, stream) or false (silent) */
   logger?: boolean | Record<string, unknown>;
 }
 
@@ -40,16 +46,10 @@ export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'appl
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const clock = options.clock ?? Date.now;
+  const logSecrets = scrubberFor(config);
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: config.log.level,
-            timestamp: () => `,"time":"${new Date().toISOString()}"`,
-            redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.secret', '*.password'], censor: '[redacted]' },
-            ...(typeof options.logger === 'object' ? options.logger : {}),
-          },
+    logger: options.logger === false ? false : loggerOptions(config, logSecrets, typeof options.logger === 'object' ? options.logger : {}),
+    requestIdLogLabel: 'request_id',
     bodyLimit: config.server.body_limit_bytes,
     // a client's x-request-id is kept when it is a sane token; otherwise a fresh one is made
     requestIdHeader: false,
@@ -65,23 +65,41 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const writer = new GroupCommitWriter(store);
+  const metrics = createMetrics({
+    enabled: config.metrics.enabled,
+    storeBackend: store.backend,
+    clock,
+    onError: (e) => app.log.warn({ err: e }, 'metrics: reading the store for a scrape failed'),
+  });
+  const writer = new GroupCommitWriter(store, metrics.enabled ? metrics.ingest.commit : undefined);
+  // analyses log into the context of whoever started them (a request: its request id)
+  const monitoring = new MonitoringService(store, clock, (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg));
+  monitoring.onRecord((record) => {
+    metrics.monitoring.record(record);
+    const { record_id, model_id, status, trigger, sample_count, max_severity } = record;
+    currentLog(app.log).info({ record_id, model_id, status, trigger, sample_count, max_severity, duration_ms: Math.round(record.duration_ms) }, 'analysis recorded');
+  });
+  metrics.seedFrom(() => store.latestRecords('completed'));
   const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => app.log[level](extra ?? {}, msg));
   const ctx: AppContext = {
     config,
     store,
     clock,
     writer,
-    ingest: new IngestService(store, writer, clock),
+    ingest: new IngestService(store, writer, clock, metrics.ingest.observer),
     keys: new KeyVerifier(store, clock),
     alerting,
-    monitoring: new MonitoringService(store, clock, (level, msg, extra) => app.log[level](extra ?? {}, msg)),
+    monitoring,
+    metrics,
+    readiness: new ReadinessChecks(),
+    logSecrets,
   };
   app.decorate('ctx', ctx);
   // every stored record is judged by the alert rules (errors are logged by the monitoring service)
   ctx.monitoring.onRecord(async (record, model) => {
     await alerting.service.onRecord(record, model);
   });
+  registerRequestContext(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -114,6 +132,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(app);
+  registerMetrics(app, metrics, config.metrics.token);
 
   await app.register(healthRoutes);
   await app.register(modelRoutes);

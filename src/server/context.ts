@@ -3,6 +3,9 @@ import type { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import type { GroupCommitWriter } from '../ingest/group-commit.js';
 import type { IngestService } from '../ingest/ingest-service.js';
+import type { SecretScrubber } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ReadinessChecks } from '../observability/readiness.js';
 import type { ApiKeyRecord, ApiScope, Store } from '../store/store.js';
 import type { KeyVerifier } from './auth/api-keys.js';
 
@@ -18,6 +21,12 @@ export interface AppContext {
   monitoring: MonitoringService;
   /** rules, alerts, incidents, silences, the audit trail (src/alerting) */
   alerting: AlertingServices;
+  /** Prometheus metrics (no-ops when `metrics.enabled` is false); alerting reports through `metrics.alerting` */
+  metrics: Metrics;
+  /** checks `/ready` runs besides the store (scheduler, delivery worker) */
+  readiness: ReadinessChecks;
+  /** secrets kept out of every log line; register runtime secrets (channel credentials) here */
+  logSecrets: SecretScrubber;
 }
 
 declare module 'fastify' {

@@ -42,10 +42,15 @@ export async function startServer(
   }
   const app = await buildApp({ config, store });
   const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log) : undefined;
+  let schedulerState: 'starting' | 'running' | 'stopping' = 'starting';
+  app.ctx.readiness.register('scheduler', () =>
+    !scheduler ? { ok: true, detail: 'disabled' } : schedulerState === 'running' ? { ok: true, detail: `${scheduler.jobs().length} job(s)` } : { ok: false, detail: schedulerState },
+  );
   const url = await app.listen({ host: config.server.host, port: config.server.port });
   const analyses = scheduler ? new AnalysisScheduling(scheduler, store, app.ctx.monitoring, { ...options.scheduling, log: app.log }) : undefined;
   scheduler?.start();
   await analyses?.start();
+  schedulerState = 'running';
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -54,11 +59,13 @@ export async function startServer(
         process.exit(1);
       }, config.server.shutdown_timeout_ms);
       timer.unref();
+      schedulerState = 'stopping';
       analyses?.stop();
       await scheduler?.stop(); // aborts a running retention between batches
       await app.close(); // stops accepting, waits for in-flight requests and the group-commit writer
       await store.close();
       clearTimeout(timer);
+      app.log.info('shut down cleanly');
     })());
   if (options.handleSignals) {
     const onSignal = (signal: string) => {

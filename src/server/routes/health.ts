@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/health', { schema: { tags: ['health'], summary: 'Liveness: the process is up' } }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', { schema: { tags: ['health'], summary: 'Readiness: the store answers and its migrations are current' } }, async (_request, reply) => {
+  app.get('/ready', { schema: { tags: ['health'], summary: 'Readiness: the store answers, its migrations are current, the scheduler (and other workers) run' } }, async (_request, reply) => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
     try {
       await app.ctx.store.ping();
@@ -14,6 +14,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     } catch (e) {
       checks.store = { ok: false, detail: (e as Error).message.slice(0, 200) };
     }
+    Object.assign(checks, await app.ctx.readiness.run());
     const ok = Object.values(checks).every((c) => c.ok);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
   });
