@@ -1,0 +1,31 @@
+/** A URL with its password, path and query hidden: `https://hooks.slack.com/…`, `smtp://alerts:***@mail:587`. */
+export function maskUrl(raw: string, keepPath = false): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return '***';
+  }
+  const user = u.username ? `${decodeURIComponent(u.username)}${u.password ? ':***' : ''}@` : '';
+  const path = keepPath ? u.pathname : u.pathname === '/' || u.pathname === '' ? '' : '/…';
+  return `${u.protocol}//${user}${u.host}${path}${u.search && keepPath ? '?…' : ''}`;
+}
+
+/** A key shown by its last four characters only (what PagerDuty's own UI does). */
+export const maskKey = (key: string): string => (key.length <= 8 ? '***' : `***${key.slice(-4)}`);
+
+/**
+ * Remove every secret from a text (an error message, a receiver's answer) before it is logged
+ * or stored as a delivery's last_error. Secrets shorter than 4 characters are left alone: they
+ * would mangle ordinary words and protect nothing.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length < 4) continue;
+    out = out.split(s).join('***');
+    const encoded = encodeURIComponent(s);
+    if (encoded !== s) out = out.split(encoded).join('***');
+  }
+  return out;
+}
