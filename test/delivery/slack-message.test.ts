@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleNotification } from '../../../../test/delivery/notification-fixtures.js';
-import { escapeMrkdwn, slackMessage } from './slack-message.js';
+import { sampleNotification } from './notification-fixtures.js';
+import { escapeMrkdwn, slackMessage } from '../../src/alerting/channels/slack/slack-message.js';
 
 const texts = (blocks: Record<string, unknown>[]): string => JSON.stringify(blocks);
 

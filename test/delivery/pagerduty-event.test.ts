@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleNotification } from '../../../../test/delivery/notification-fixtures.js';
-import { pagerdutyEvent } from './pagerduty-event.js';
+import { sampleNotification } from './notification-fixtures.js';
+import { pagerdutyEvent } from '../../src/alerting/channels/pagerduty/pagerduty-event.js';
 
 describe('pagerdutyEvent', () => {
   it('a trigger carries summary, severity, source, the incident as dedup_key and our idempotency key', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleNotification } from '../../../../test/delivery/notification-fixtures.js';
-import { emailContent, emailSubject } from './email-content.js';
+import { sampleNotification } from './notification-fixtures.js';
+import { emailContent, emailSubject } from '../../src/alerting/channels/email/email-content.js';
 
 describe('email content', () => {
   it('subject: [SEVERITY] title — model id; [ACKNOWLEDGED] / [RESOLVED] afterwards', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AT, PUBLIC_URL, sampleDelivery } from '../../../test/delivery/notification-fixtures.js';
-import { dashboardLink, toNotification } from './notification.js';
+import { AT, PUBLIC_URL, sampleDelivery } from './notification-fixtures.js';
+import { dashboardLink, toNotification } from '../../src/alerting/delivery/notification.js';
 
 describe('toNotification', () => {
   it('reads the pipeline snapshot: alert metric first, then the incident’s others, links under the public URL', () => {
