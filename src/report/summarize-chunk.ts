@@ -61,21 +61,36 @@ export function summarizeChunk(task: SummarizeTask): ChunkSummary {
 
 /** Moves the finite values to the front (in place) and counts the others. */
 export function finitePart(values: Float64Array): FinitePart {
+  const finite = compactFinite(values);
+  return { values: values.subarray(0, finite), missing: values.length - finite };
+}
+
+// The loops below return a plain number: work after a long loop that is compiled while it runs
+// has no type feedback yet and would cost a deoptimization on every call.
+
+/** Moves the finite values to the front; returns how many there are. */
+function compactFinite(values: Float64Array): number {
   let finite = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v === 0) values[finite++] = v; // false for NaN and ±inf
   }
-  return { values: values.subarray(0, finite), missing: values.length - finite };
+  return finite;
 }
 
 function countsPart(codes: Int32Array, dictionary: readonly string[]): CountsPart {
-  const counts = new Array<number>(dictionary.length).fill(0);
+  const perCode = new Float64Array(dictionary.length);
+  const missing = countCodes(codes, perCode);
+  return { categories: dictionary, counts: Array.from(perCode), missing };
+}
+
+/** Adds one to perCode[code] per row; returns the rows with a missing code. */
+function countCodes(codes: Int32Array, perCode: Float64Array): number {
   let missing = 0;
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
     if (c < 0) missing++;
-    else counts[c]++;
+    else perCode[c]++;
   }
-  return { categories: dictionary, counts, missing };
+  return missing;
 }

@@ -120,10 +120,7 @@ export class ChunkParser {
         const kind = field < fieldCount ? kinds[field] : SKIP;
         if (c === QUOTE) {
           p = this.quotedField(buf, p, limit, final, rowStart, row, kind === SKIP ? -1 : field);
-          if (p === INCOMPLETE) {
-            this.rows = row;
-            return rowStart;
-          }
+          if (p === INCOMPLETE) return rowStart;
           c = buf[p];
         } else if (kind === NUMERIC) {
           const s = p;
@@ -215,15 +212,15 @@ export class ChunkParser {
       }
       if (blank && field === 1) continue; // a blank line is skipped, as pandas does
       if (field !== fieldCount) {
-        this.rows = row;
         throw new CsvSyntaxError(
           this.baseOffset + rowStart,
           `the row has ${field} field${field === 1 ? '' : 's'} where the header has ${fieldCount}`,
         );
       }
-      row++;
+      // stored per row, not once after the loop: code after a hot loop has no type feedback
+      // when the loop is compiled on the fly, and each block would end in a deoptimization
+      this.rows = ++row;
     }
-    this.rows = row;
     return p;
   }
 
