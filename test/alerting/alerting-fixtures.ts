@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { DEFAULT_ALERTING, type AlertingConfig } from '../../src/alerting/alerting-config.js';
 import { AlertingService } from '../../src/alerting/alerting-service.js';
@@ -26,6 +27,8 @@ export interface Backend {
   /** the PostgreSQL schema (postgres only) */
   schema?: string;
   open(): Promise<Store>;
+  /** run SQL on a separate connection (fault injection, poking at rows) */
+  exec(statements: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -42,6 +45,14 @@ export function sqliteBackend(): Backend {
       await store.migrate();
       return store;
     },
+    async exec(statements) {
+      const db = new Database(path);
+      try {
+        db.exec(statements);
+      } finally {
+        db.close();
+      }
+    },
     async cleanup() {
       rmSync(dir, { recursive: true, force: true });
     },
@@ -57,6 +68,15 @@ export function postgresBackend(): Backend {
       const store = await PostgresStore.open({ url: TEST_PG_URL, schema, poolSize: 4 });
       await store.migrate();
       return store;
+    },
+    async exec(statements) {
+      const client = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query(statements);
+      } finally {
+        await client.end();
+      }
     },
     async cleanup() {
       const client = new pg.Client({ connectionString: TEST_PG_URL });
