@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { type AlertingSnapshot, CHANNEL_TYPES, MAX_CHANNEL_LABELS, alertingMetrics } from './alerting-metrics.js';
+import { deliveryObserver } from './alerting-source.js';
 import { parseExposition, samplesOf, valueOf } from './exposition.js';
 
 const scrape = async (r: Registry) => parseExposition(await r.metrics());
@@ -15,13 +16,17 @@ describe('alertingMetrics', () => {
       expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_count', { channel })).toBe(0);
     }
     m.deliveryAttempt('slack', true, 0.3);
-    m.deliveryAttempt('slack', false, 12);
+    m.deliveryAttempt('slack', false);
+    m.deliveryAttempt('slack', true, 12);
+    m.deliveryGivenUp('slack');
     m.deliveryAttempt('webhook', true, 0.04);
     m.alertCreated('CRITICAL');
     m.alertCreated('made-up');
     for (let i = 0; i < MAX_CHANNEL_LABELS + 3; i++) m.deliveryAttempt(`team-${i}`, true, 1);
     s = await scrape(registry);
-    expect(valueOf(s, 'driftwatch_alert_delivery_attempts_total', { channel: 'slack' })).toBe(2);
+    expect(valueOf(s, 'driftwatch_alert_delivery_attempts_total', { channel: 'slack' })).toBe(3);
+    expect(valueOf(s, 'driftwatch_alert_deliveries_given_up_total', { channel: 'slack' })).toBe(1);
+    expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_count', { channel: 'slack' })).toBe(2); // successes only
     expect(valueOf(s, 'driftwatch_alert_delivery_failures_total', { channel: 'slack' })).toBe(1);
     expect(valueOf(s, 'driftwatch_alert_delivery_failures_total', { channel: 'webhook' })).toBe(0);
     expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_bucket', { channel: 'slack', le: '10' })).toBe(1);
@@ -66,5 +71,22 @@ describe('alertingMetrics', () => {
     fail = false;
     expect(valueOf(await scrape(registry), 'driftwatch_alert_outbox_pending')).toBe(0);
     expect(calls).toBe(3);
+  });
+
+  it('maps the delivery worker\'s observer onto the metrics by channel type', async () => {
+    const registry = new Registry();
+    const o = deliveryObserver(alertingMetrics(registry));
+    o.sent!({ channel: 'ops-slack', type: 'slack', kind: 'trigger', latencyMs: 1500, attempts: 2 });
+    o.retried!({ channel: 'ops-slack', type: 'slack', reason: 'timeout' });
+    o.failed!({ channel: 'pd', type: 'pagerduty' });
+    o.failed!({ channel: 'gone', type: 'unknown' });
+    const s = await scrape(registry);
+    expect(valueOf(s, 'driftwatch_alert_delivery_attempts_total', { channel: 'slack' })).toBe(2);
+    expect(valueOf(s, 'driftwatch_alert_delivery_failures_total', { channel: 'slack' })).toBe(1);
+    expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_sum', { channel: 'slack' })).toBe(1.5);
+    expect(valueOf(s, 'driftwatch_alert_delivery_attempts_total', { channel: 'pagerduty' })).toBe(1);
+    expect(valueOf(s, 'driftwatch_alert_deliveries_given_up_total', { channel: 'pagerduty' })).toBe(1);
+    expect(valueOf(s, 'driftwatch_alert_delivery_attempts_total', { channel: 'unknown' })).toBeUndefined(); // nothing was attempted
+    expect(valueOf(s, 'driftwatch_alert_deliveries_given_up_total', { channel: 'unknown' })).toBe(1);
   });
 });

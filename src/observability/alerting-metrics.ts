@@ -30,10 +30,13 @@ export interface AlertingMetrics {
   /** an alert was recorded (after silence, dedup and cooldown) */
   alertCreated(severity: string): void;
   /**
-   * one delivery attempt to a channel finished (`channel`: its type, or a configured channel
-   * name; bounded)
+   * One delivery attempt to a channel finished (`channel`: the channel's type, or a configured
+   * channel name; bounded). `seconds`, when given, is the delivery latency (outbox row created →
+   * receiver accepted it), observed for successful attempts.
    */
-  deliveryAttempt(channel: string, ok: boolean, seconds: number): void;
+  deliveryAttempt(channel: string, ok: boolean, seconds?: number): void;
+  /** a delivery was given up (retries exhausted, or its channel is not configured) */
+  deliveryGivenUp(channel: string): void;
   /** where the scrape-time gauges come from (the alerting store) */
   setSource(source: () => Promise<AlertingSnapshot>): void;
 }
@@ -108,9 +111,10 @@ export function alertingMetrics(registry: Registry, options: { cacheMs?: number;
   const created = new Counter({ name: 'driftwatch_alerts_created_total', help: 'Alerts recorded, by severity.', labelNames: ['severity'] as const, registers });
   const attempts = new Counter({ name: 'driftwatch_alert_delivery_attempts_total', help: 'Delivery attempts, by channel.', labelNames: ['channel'] as const, registers });
   const failures = new Counter({ name: 'driftwatch_alert_delivery_failures_total', help: 'Delivery attempts that failed, by channel.', labelNames: ['channel'] as const, registers });
+  const givenUp = new Counter({ name: 'driftwatch_alert_deliveries_given_up_total', help: 'Deliveries given up (retries exhausted or channel unknown), by channel.', labelNames: ['channel'] as const, registers });
   const latency = new Histogram({
     name: 'driftwatch_alert_delivery_duration_seconds',
-    help: 'Time of one delivery attempt (until the receiver answered or the attempt failed), by channel.',
+    help: 'Delivery latency: from the alert entering the outbox until the receiver accepted it (retries included), by channel.',
     labelNames: ['channel'] as const,
     buckets: DELIVERY_DURATION_BUCKETS,
     registers,
@@ -119,6 +123,7 @@ export function alertingMetrics(registry: Registry, options: { cacheMs?: number;
   for (const channel of CHANNEL_TYPES) {
     attempts.inc({ channel }, 0);
     failures.inc({ channel }, 0);
+    givenUp.inc({ channel }, 0);
     latency.zero({ channel });
   }
   const channels = new BoundedLabel(MAX_CHANNEL_LABELS);
@@ -131,7 +136,10 @@ export function alertingMetrics(registry: Registry, options: { cacheMs?: number;
       const c = channels.value('', channel);
       attempts.inc({ channel: c });
       if (!ok) failures.inc({ channel: c });
-      latency.observe({ channel: c }, seconds);
+      else if (seconds !== undefined) latency.observe({ channel: c }, seconds);
+    },
+    deliveryGivenUp(channel) {
+      givenUp.inc({ channel: channels.value('', channel) });
     },
     setSource(s) {
       source = s;

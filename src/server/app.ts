@@ -8,6 +8,7 @@ import { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { IngestService } from '../ingest/ingest-service.js';
+import { alertingSnapshotFrom } from '../observability/alerting-source.js';
 import { currentLog } from '../observability/log-context.js';
 import { loggerOptions, scrubberFor } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -80,7 +81,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     currentLog(app.log).info({ record_id, model_id, status, trigger, sample_count, max_severity, duration_ms: Math.round(record.duration_ms) }, 'analysis recorded');
   });
   metrics.seedFrom(() => store.latestRecords('completed'));
-  const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => app.log[level](extra ?? {}, msg));
+  const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg));
+  metrics.alerting.setSource(alertingSnapshotFrom(store, clock));
   const ctx: AppContext = {
     config,
     store,
