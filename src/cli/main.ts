@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerMigrate } from './migrate.js';
+import { registerProxy } from './proxy.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
@@ -25,6 +26,7 @@ registerConfig(program);
 registerReport(program);
 registerAnalyze(program);
 registerDemo(program);
+registerProxy(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError) console.error(e.message);

@@ -25,7 +25,10 @@ describe('defaultFeatures and parseBody', () => {
   it('parses JSON, leaves text alone', () => {
     expect(parseBody('{"a":1}', 'application/json')).toEqual({ a: 1 });
     expect(parseBody(Buffer.from('[1]'), undefined)).toEqual([1]);
-    expect(parseBody('{"a":1}', 'text/html')).toBe('{"a":1}');
+    expect(parseBody(' {"a":1}', 'text/plain')).toEqual({ a: 1 }); // undeclared, but JSON
+    expect(parseBody('<p>{}</p>', 'text/html')).toBe('<p>{}</p>');
+    expect(parseBody('"quoted"', 'text/plain')).toBe('"quoted"');
+    expect(parseBody('"quoted"', 'application/json')).toBe('quoted');
     expect(parseBody('not json', 'application/json')).toBe('not json');
     expect(parseBody('', 'application/json')).toBeUndefined();
   });

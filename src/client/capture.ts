@@ -101,11 +101,14 @@ export function capturePrediction(options: CaptureOptions, request: RequestView,
   }
 }
 
-/** Parse a captured response body when it looks like JSON; otherwise hand back the text. */
+/**
+ * Parse a captured body as JSON when it is declared JSON or looks like a JSON object or array
+ * (model servers are often called without a content type); otherwise hand back the text.
+ */
 export function parseBody(raw: string | Buffer | undefined, contentType: string | undefined): unknown {
   if (raw === undefined || raw.length === 0) return undefined;
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-  if (contentType && !/json/i.test(contentType)) return text;
+  if (!(contentType && /json/i.test(contentType)) && !/^\s*[[{]/.test(text)) return text;
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,0 +1,180 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import { parseBody, type PredictionSink } from './capture.js';
+import { type CompiledMapping, type ProxiedCall, type ProxyMapping, compileMapping } from './proxy-mapping.js';
+
+/** Configuration of {@link createProxy}. */
+export interface ProxyOptions {
+  /** the model server, e.g. http://model:8000 (http only) */
+  target: string;
+  /** where the predictions go (usually a DriftwatchClient with the model's id) */
+  client: PredictionSink;
+  /** which calls to log and where their fields are (default: POST calls, middleware defaults) */
+  mapping?: ProxyMapping;
+  /** request or response bodies larger than this are forwarded but not logged (default 1 MiB) */
+  maxCaptureBytes?: number;
+  /** told about calls that could not be logged (never affects the proxied response) */
+  onError?: (error: unknown) => void;
+}
+
+/** Counters of a running proxy. */
+export interface ProxyStats {
+  forwarded: number;
+  logged: number;
+  /** model calls that were not logged: body too large, not JSON, fields missing */
+  skipped: number;
+  /** requests answered 502 because the model server could not be reached */
+  upstreamErrors: number;
+}
+
+// RFC 9110 §7.6.1: connection-specific headers are not forwarded by a proxy
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const listed = typeof headers.connection === 'string' ? headers.connection.toLowerCase().split(',').map((s) => s.trim()) : [];
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !listed.includes(k)) out[k] = v;
+  return out;
+}
+
+/** Collects a copy of a body's chunks up to a limit. */
+class BodyCopy {
+  chunks: Buffer[] | undefined = [];
+  private bytes = 0;
+  constructor(private readonly limit: number) {}
+  add(chunk: Buffer): void {
+    if (!this.chunks) return;
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) this.chunks = undefined;
+    else this.chunks.push(chunk);
+  }
+}
+
+function decode(buf: Buffer, encoding: string | undefined): Buffer {
+  if (!encoding || encoding === 'identity') return buf;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(buf);
+  if (encoding === 'deflate') return zlib.inflateSync(buf);
+  if (encoding === 'br') return zlib.brotliDecompressSync(buf);
+  throw new Error(`cannot read a ${encoding}-encoded body`);
+}
+
+/**
+ * A reverse proxy in front of a model server: every request is forwarded as it came (method,
+ * path, headers, body, streamed both ways over keep-alive connections) and answered with what
+ * the model server answered. Model calls picked by the mapping are copied on the side and, once
+ * the response has gone out, turned into predictions for the client. Nothing on the logging side
+ * (parsing, mapping, driftwatch being down) can change or delay a proxied response.
+ */
+export function createProxy(options: ProxyOptions): http.Server & { proxyStats(): ProxyStats } {
+  const target = new URL(options.target);
+  if (target.protocol !== 'http:') throw new TypeError(`target must be http://…, not ${options.target}`);
+  const mapping: CompiledMapping = compileMapping(options.mapping ?? {});
+  const limit = options.maxCaptureBytes ?? 1 << 20;
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256 });
+  const stats: ProxyStats = { forwarded: 0, logged: 0, skipped: 0, upstreamErrors: 0 };
+  const report = (e: unknown) => {
+    try {
+      options.onError?.(e);
+    } catch {
+      /* never */
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const arrived = Date.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const watched = mapping.matches(req.method ?? 'GET', path);
+    const requestCopy = watched ? new BodyCopy(limit) : undefined;
+    let responseCopy: BodyCopy | undefined;
+    let upstream: http.IncomingMessage | undefined;
+    let finishedAt = 0;
+    stats.forwarded++;
+
+    const up = http.request({ hostname: target.hostname, port: target.port, method: req.method, path: url, headers: endToEnd(req.headers), agent }, (upRes) => {
+      upstream = upRes;
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, endToEnd(upRes.headers));
+      if (watched) {
+        responseCopy = new BodyCopy(limit);
+        upRes.on('data', (c: Buffer) => responseCopy!.add(c));
+      }
+      upRes.on('end', () => (finishedAt = performance.now()));
+      upRes.on('error', () => res.destroy());
+      upRes.pipe(res);
+    });
+    up.on('error', (e) => {
+      stats.upstreamErrors++;
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'bad_gateway', message: `the model server did not answer: ${e.message}` } }));
+      } else res.destroy();
+    });
+    req.on('error', () => up.destroy());
+    res.on('close', () => {
+      if (!res.writableFinished) up.destroy(); // the caller went away
+    });
+    if (requestCopy) req.on('data', (c: Buffer) => requestCopy.add(c));
+    req.pipe(up);
+
+    if (!watched) return;
+    res.on('finish', () => {
+      // after the response went out: the proxied call never waits for this
+      setImmediate(() => {
+        try {
+          if (!upstream || !requestCopy?.chunks || !responseCopy?.chunks) return void stats.skipped++;
+          const reqType = req.headers['content-type'];
+          const resType = upstream.headers['content-type'];
+          const call: ProxiedCall = {
+            request: {
+              method: req.method ?? 'GET',
+              path,
+              query: Object.fromEntries(new URLSearchParams(q < 0 ? '' : url.slice(q + 1))),
+              headers: req.headers,
+              body: parseBody(decode(Buffer.concat(requestCopy.chunks), req.headers['content-encoding']), reqType),
+            },
+            response: {
+              status: upstream.statusCode ?? 0,
+              headers: upstream.headers,
+              body: parseBody(decode(Buffer.concat(responseCopy.chunks), upstream.headers['content-encoding'] as string | undefined), resType),
+            },
+          };
+          if (call.response.status < 200 || call.response.status >= 300) return;
+          const row = mapping.extract(call);
+          if (!row) return void stats.skipped++;
+          row.metadata.latency_ms = Math.round(((finishedAt || performance.now()) - started) * 1000) / 1000;
+          if (row.timestamp === undefined) row.timestamp = arrived;
+          options.client.log(row);
+          stats.logged++;
+        } catch (e) {
+          stats.skipped++;
+          report(e);
+        }
+      });
+    });
+  });
+  server.on('close', () => agent.destroy());
+  return Object.assign(server, { proxyStats: () => ({ ...stats }) });
+}
+
+/** Start a proxy listening on host:port; resolves with its URL. */
+export async function startProxy(options: ProxyOptions & { host?: string; port: number }): Promise<{ url: string; server: ReturnType<typeof createProxy>; close(): Promise<void> }> {
+  const server = createProxy(options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
