@@ -22,22 +22,56 @@ export const systemClock: WorkerClock = {
 };
 
 /**
- * Simulated time: it moves only when told (`advance`, `set`) or when someone sleeps, and a sleep
- * jumps the clock to its end at once. Sleeps started at the same moment overlap (three sends
- * waiting 1, 2 and 3 s for a rate limit end at +3 s, not +6 s).
+ * Simulated time: it moves when told (`advance`, `set`) or when everyone who is going to sleep
+ * has: a sleeper is woken by jumping the clock to its deadline, earliest first, one deadline per
+ * turn of the event loop, so three sends waiting 1, 2 and 3 s for a rate limit each see their
+ * own time and the whole takes 3 simulated seconds (and a few real milliseconds).
  */
 export class ManualClock implements WorkerClock {
+  private readonly sleepers: { until: number; wake: () => void }[] = [];
+  private ticking = false;
+
   constructor(private t: number) {}
 
   now(): number {
     return this.t;
   }
 
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return;
-    const until = this.t + Math.max(0, ms);
-    await Promise.resolve();
-    if (!signal?.aborted) this.t = Math.max(this.t, until);
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const sleeper = {
+        until: this.t + Math.max(0, ms),
+        wake: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const i = this.sleepers.indexOf(sleeper);
+        if (i >= 0) this.sleepers.splice(i, 1);
+        sleeper.wake();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.push(sleeper);
+      this.tick();
+    });
+  }
+
+  private tick(): void {
+    if (this.ticking) return;
+    this.ticking = true;
+    // after the microtasks of the current turn: whoever is about to sleep has done so
+    setImmediate(() => {
+      this.ticking = false;
+      if (this.sleepers.length === 0) return;
+      const until = Math.min(...this.sleepers.map((s) => s.until));
+      this.t = Math.max(this.t, until);
+      const due = this.sleepers.filter((s) => s.until <= this.t);
+      for (const s of due) this.sleepers.splice(this.sleepers.indexOf(s), 1);
+      for (const s of due) s.wake();
+      if (this.sleepers.length) this.tick();
+    });
   }
 
   advance(ms: number): void {
