@@ -6,7 +6,7 @@ import type { ProxyMapping } from '../client/proxy-mapping.js';
 
 /** `--listen` as host and port: `:9000` (all interfaces), `9000`, `127.0.0.1:9000`, `[::1]:9000`. */
 export function parseListen(text: string): { host: string | undefined; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*))?:?(\d+)$/.exec(text.trim());
+  const m = /^(?:(?:\[([^\]]+)\]|([^:[\]]*)):)?(\d+)$/.exec(text.trim());
   const port = m ? Number(m[3]) : NaN;
   if (!m || !(port >= 0 && port <= 65535)) throw new Error(`--listen must be [host]:port, e.g. :9000 or 127.0.0.1:9000 (got "${text}")`);
   const host = m[1] ?? (m[2] || undefined);

@@ -14,3 +14,5 @@ export { uuidv7 } from './uuidv7.js';
 export { expressMiddleware, type ExpressLikeRequest, type ExpressLikeResponse } from './express.js';
 export { fastifyPlugin, type FastifyPluginOptions } from './fastify.js';
 export { type CaptureOptions, type PredictionSink, type RequestView, defaultFeatures, toPredictionValue } from './capture.js';
+export { createProxy, startProxy, type ProxyOptions, type ProxyStats } from './proxy.js';
+export { compileMapping, type ProxyMapping, type ProxiedCall } from './proxy-mapping.js';
