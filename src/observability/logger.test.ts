@@ -45,7 +45,7 @@ describe('logger', () => {
     expect(secretsIn({ channels: [{ type: 'slack', webhook_url: 'https://hooks/abc' }, { type: 'email', smtp: { host: 'mail', password: 'pw-123456' }, to: ['a@b'] }], pagerduty: { routing_key: 'R0UTING' } }).sort()).toEqual(['R0UTING', 'https://hooks/abc', 'pw-123456']);
     const config = loadConfig({ env: { DRIFTWATCH_METRICS_TOKEN: 'metrics-token-1' } });
     config.extensions = { alerting: { channels: { ops: { type: 'webhook', url: 'https://hooks.example/T1', signing_secret: 'sign-me-please' } } } };
-    const s = scrubberFor(config);
-    expect(s.scrub('metrics-token-1 https://hooks.example/T1 sign-me-please')).toBe('[redacted] [redacted] [redacted]');
+    const s = scrubberFor(config, { DRIFTWATCH_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/ENV', DRIFTWATCH_PORT: '8080', HOME: '/root/home' });
+    expect(s.scrub('metrics-token-1 https://hooks.example/T1 sign-me-please https://hooks.slack.com/services/ENV 8080 /root/home')).toBe('[redacted] [redacted] [redacted] [redacted] 8080 /root/home');
   });
 });

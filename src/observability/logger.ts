@@ -17,7 +17,9 @@ export const REDACT_PATHS = [
 const API_KEY = /\b(dw_[A-Za-z0-9]{12}_)[A-Za-z0-9_-]{43}\b/g;
 const BEARER = /(Bearer[ \t]+)[^\s"\\]+/gi;
 /** config keys whose string values are secrets (channel URLs carry tokens, e.g. Slack webhooks) */
-const SECRET_KEY = /secret|password|^pass$|token|webhook|url$|routing_key|integration_key|api[-_]?key|authorization|signing/i;
+const SECRET_KEY = /secret|password|^pass$|token|webhook|url$|routing_key|integration_key|api[-_]?key|authorization|signing|^headers$/i;
+/** environment variables holding secrets (channel URLs and keys, the database URL with its password) */
+const SECRET_ENV = /SECRET|PASSWORD|TOKEN|WEBHOOK_URL|SMTP_URL|ROUTING_KEY|API_KEY|DATABASE_URL/;
 
 /**
  * Last line of defence before a log line is written: API keys (the secret part), bearer
@@ -54,11 +56,17 @@ export function secretsIn(value: unknown, underSecretKey = false, out: string[] 
   return out;
 }
 
-/** A scrubber knowing the configuration's secrets (the metrics token, secrets of extension sections). */
-export function scrubberFor(config: Config & { extensions: ConfigExtensions }): SecretScrubber {
+/**
+ * A scrubber knowing the configuration's secrets: the metrics token, the database URL, secrets
+ * of extension sections (channels in the config file) and of the environment (channels from
+ * env vars such as DRIFTWATCH_SLACK_WEBHOOK_URL).
+ */
+export function scrubberFor(config: Config & { extensions: ConfigExtensions }, env: NodeJS.ProcessEnv = {}): SecretScrubber {
   const scrubber = new SecretScrubber();
   if (config.metrics.token) scrubber.add(config.metrics.token);
+  if (config.store.database_url) scrubber.add(config.store.database_url);
   for (const s of secretsIn(config.extensions)) scrubber.add(s);
+  for (const [name, value] of Object.entries(env)) if (value && SECRET_ENV.test(name)) scrubber.add(value);
   return scrubber;
 }
 

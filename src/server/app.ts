@@ -47,7 +47,7 @@ export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'appl
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const clock = options.clock ?? Date.now;
-  const logSecrets = scrubberFor(config);
+  const logSecrets = scrubberFor(config, process.env);
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config, logSecrets, typeof options.logger === 'object' ? options.logger : {}),
     requestIdLogLabel: 'request_id',
