@@ -22,6 +22,7 @@ import { registerMetrics } from './plugins/metrics.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { alertingRoutes } from './routes/alerting.js';
 import { baselineRoutes } from './routes/baselines.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { deployRoutes } from './routes/deploy.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -29,9 +30,12 @@ import { keyRoutes } from './routes/keys.js';
 import { modelRoutes } from './routes/models.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { outcomeRoutes } from './routes/outcomes.js';
+import { overviewRoutes } from './routes/overview.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { recordReportRoutes } from './routes/record-reports.js';
 import { ErrorResponse } from './routes/schemas.js';
+import { sessionRoutes } from './routes/session.js';
+import { trendRoutes } from './routes/trends.js';
 
 export interface BuildAppOptions {
   config: Config & { extensions: ConfigExtensions };
@@ -147,6 +151,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(recordReportRoutes);
   await app.register(deployRoutes);
   await app.register(alertingRoutes);
+  await app.register(sessionRoutes);
+  await app.register(overviewRoutes);
+  await app.register(trendRoutes);
+  // last: the dashboard at / (its SPA fallback leaves /api, /docs, /metrics, /health, /ready alone)
+  await app.register(dashboardRoutes);
 
   app.addHook('onClose', async () => {
     await writer.close();
