@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigExtensions } from '../config/config.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
+import { SELF_MONITORING_JOB, runSelfMonitoring } from '../alerting/self-monitoring.js';
 import { AnalysisScheduling, type AnalysisSchedulingOptions } from '../scheduler/analysis-jobs.js';
 import { type Scheduler, assertSchedulerConfig, createScheduler } from '../scheduler/scheduler.js';
 import { createApiKey } from './auth/api-keys.js';
@@ -42,6 +43,13 @@ export async function startServer(
   }
   const app = await buildApp({ config, store });
   const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log) : undefined;
+  // self-monitoring: no analysis for hours, prediction logging stopped (the alerting rules judge the measurements)
+  scheduler?.add({
+    name: SELF_MONITORING_JOB,
+    cron: app.ctx.alerting.config.self_monitoring_cron,
+    configKey: 'alerting.self_monitoring_cron',
+    run: (signal) => runSelfMonitoring(store, app.ctx.alerting.service, Date.now, signal),
+  });
   let schedulerState: 'starting' | 'running' | 'stopping' = 'starting';
   app.ctx.readiness.register('scheduler', () =>
     !scheduler ? { ok: true, detail: 'disabled' } : schedulerState === 'running' ? { ok: true, detail: `${scheduler.jobs().length} job(s)` } : { ok: false, detail: schedulerState },
