@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskKey, maskUrl, redact } from './secrets.js';
+import { maskKey, maskUrl, redact, urlSecrets } from './secrets.js';
 
 describe('secrets', () => {
   it('masks URLs down to scheme, user and host', () => {
@@ -20,5 +20,12 @@ describe('secrets', () => {
     expect(redact(`POST ${url} failed`, [url])).toBe('POST *** failed');
     expect(redact('auth p@ss:word and p%40ss%3Aword', ['p@ss:word'])).toBe('auth *** and ***');
     expect(redact('a b', ['a'])).toBe('a b');
+  });
+});
+
+describe('urlSecrets', () => {
+  it('lists the URL, its path (with query) and password', () => {
+    expect(urlSecrets('https://hooks.slack.com/services/T0/B0/XYZ')).toEqual(['https://hooks.slack.com/services/T0/B0/XYZ', '/services/T0/B0/XYZ']);
+    expect(urlSecrets('smtp://u:s3cr3t@mail:25')).toEqual(['smtp://u:s3cr3t@mail:25', 's3cr3t']);
   });
 });

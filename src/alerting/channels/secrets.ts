@@ -29,3 +29,21 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/**
+ * The secret parts of a URL that must not leak: the URL itself, and its path and query on their
+ * own (a Slack webhook's token is its path; receivers echo paths in their errors).
+ */
+export function urlSecrets(raw: string): string[] {
+  const out = [raw];
+  try {
+    const u = new URL(raw);
+    const rest = `${u.pathname}${u.search}`;
+    if (rest.length >= 8) out.push(rest);
+    if (u.pathname.length >= 8) out.push(u.pathname);
+    if (u.password) out.push(decodeURIComponent(u.password));
+  } catch {
+    /* not a URL: the whole text is the secret */
+  }
+  return [...new Set(out)];
+}

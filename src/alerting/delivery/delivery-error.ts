@@ -56,7 +56,10 @@ export function thrownFailure(e: unknown, timeoutMs?: number): DeliveryError {
   const name = (e as { name?: unknown })?.name;
   if (name === 'TimeoutError') return new DeliveryError(`timed out after ${timeoutMs ?? '?'} ms`, { retryable: true });
   if (name === 'AbortError') return new DeliveryError('aborted', { retryable: true });
-  const code = codeOf(e);
+  const message0 = e instanceof Error ? e.message : String(e);
+  // nodemailer wraps socket errors as ESOCKET/ECONNECTION: the message names the real cause
+  const named = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/.exec(message0)?.[1];
+  const code = named ?? codeOf(e);
   if (code && NETWORK_CODES.has(code)) return new DeliveryError(`connection failed (${code})`, { retryable: true });
   const message = e instanceof Error ? e.message : String(e);
   return new DeliveryError(code ? `${message} (${code})` : message, { retryable: true });

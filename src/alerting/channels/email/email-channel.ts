@@ -6,7 +6,7 @@ import { DeliveryError, thrownFailure } from '../../delivery/delivery-error.js';
 import type { Notification } from '../../delivery/notification.js';
 import type { RateLimit } from '../../delivery/rate-limiter.js';
 import type { Channel, ChannelView, SendContext, SendReceipt } from '../channel.js';
-import { maskUrl, redact } from '../secrets.js';
+import { maskUrl, redact, urlSecrets } from '../secrets.js';
 import { emailContent } from './email-content.js';
 
 export interface EmailSettings {
@@ -20,12 +20,17 @@ export interface EmailSettings {
   timeout_ms: number;
 }
 
-/** nodemailer's SMTP errors: a 4xx reply is temporary, a 5xx reply is not, no reply is a connection problem. */
+/**
+ * nodemailer's SMTP errors: a 4xx reply is temporary, a 5xx reply is not, no reply is a
+ * connection problem. A refused login (EAUTH) is retried: it is a configuration mistake an
+ * operator fixes, and the alerts should still go out once they have.
+ */
 function smtpFailure(e: unknown, timeoutMs: number, secrets: string[]): DeliveryError {
   const responseCode = (e as { responseCode?: unknown })?.responseCode;
+  const auth = (e as { code?: unknown })?.code === 'EAUTH';
   const failure =
     typeof responseCode === 'number'
-      ? new DeliveryError(`SMTP ${responseCode}: ${String((e as Error).message).slice(0, 200)}`, { retryable: responseCode < 500, status: responseCode })
+      ? new DeliveryError(`SMTP ${responseCode}: ${String((e as Error).message).slice(0, 200)}`, { retryable: responseCode < 500 || auth, status: responseCode })
       : thrownFailure(e, timeoutMs);
   failure.message = redact(failure.message, secrets);
   return failure;
@@ -54,14 +59,7 @@ export class EmailChannel implements Channel {
       socketTimeout: settings.timeout_ms,
     } satisfies SMTPTransport.Options);
     this.domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(settings.from)?.[1] ?? 'driftwatch.invalid';
-    const password = (() => {
-      try {
-        return decodeURIComponent(new URL(settings.smtp_url).password);
-      } catch {
-        return '';
-      }
-    })();
-    this.secrets = [settings.smtp_url, ...(password ? [password] : [])];
+    this.secrets = urlSecrets(settings.smtp_url);
   }
 
   accepts(_kind: DeliveryKind): boolean {

@@ -3,7 +3,7 @@ import type { Notification } from '../../delivery/notification.js';
 import type { RateLimit } from '../../delivery/rate-limiter.js';
 import type { Channel, ChannelView, SendContext, SendReceipt } from '../channel.js';
 import { postJson } from '../http-post.js';
-import { maskUrl } from '../secrets.js';
+import { maskUrl, urlSecrets } from '../secrets.js';
 import { slackMessage } from './slack-message.js';
 
 export interface SlackSettings {
@@ -34,7 +34,7 @@ export class SlackChannel implements Channel {
   }
 
   async send(n: Notification, ctx: SendContext): Promise<SendReceipt> {
-    const answer = await postJson(this.settings.webhook_url, slackMessage(n), {}, ctx, [this.settings.webhook_url]);
+    const answer = await postJson(this.settings.webhook_url, slackMessage(n), {}, ctx, urlSecrets(this.settings.webhook_url));
     return { detail: `slack ${answer.status} ${answer.text.slice(0, 40)}`.trim() };
   }
 

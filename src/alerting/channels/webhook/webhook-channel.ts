@@ -3,7 +3,7 @@ import type { Notification } from '../../delivery/notification.js';
 import type { RateLimit } from '../../delivery/rate-limiter.js';
 import type { Channel, ChannelView, SendContext, SendReceipt } from '../channel.js';
 import { postBody } from '../http-post.js';
-import { maskUrl } from '../secrets.js';
+import { maskUrl, urlSecrets } from '../secrets.js';
 import { webhookBody } from './webhook-body.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signBody } from './webhook-signature.js';
 
@@ -36,7 +36,7 @@ export class WebhookChannel implements Channel {
     this.destinationKey = settings.url;
     this.rateLimit = settings.rate_limit;
     this.timeoutMs = settings.timeout_ms;
-    this.secrets = [settings.url, ...(settings.secret ? [settings.secret] : []), ...Object.values(settings.headers)];
+    this.secrets = [...urlSecrets(settings.url), ...(settings.secret ? [settings.secret] : []), ...Object.values(settings.headers)];
   }
 
   accepts(_kind: DeliveryKind): boolean {
