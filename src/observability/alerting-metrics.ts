@@ -47,7 +47,8 @@ const SEVERITY_LABELS = new Set(SEVERITIES.map((s) => s.toLowerCase()));
 export function alertingMetrics(registry: Registry, options: { cacheMs?: number; clock?: () => number; onError?: (e: unknown) => void } = {}): AlertingMetrics {
   const registers = [registry];
   const cacheMs = options.cacheMs ?? 5_000;
-  const clock = options.clock ?? Date.now;
+  // wall time, not the app's clock (tests freeze that one)
+  const clock = options.clock ?? (() => performance.now());
   let source: (() => Promise<AlertingSnapshot>) | undefined;
   let cached: { at: number; value: Promise<AlertingSnapshot | null> } | undefined;
   const snapshot = (): Promise<AlertingSnapshot | null> => {

@@ -97,7 +97,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     http: httpMetrics(registry),
     ingest: ingestMetrics(registry, clock),
     monitoring,
-    alerting: alertingMetrics(registry, { cacheMs: options.cacheMs, clock, onError: options.onError }),
+    alerting: alertingMetrics(registry, { cacheMs: options.cacheMs, onError: options.onError }),
     seedFrom(load) {
       seed = load;
     },
