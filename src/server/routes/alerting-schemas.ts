@@ -1,7 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { CandidateOutcome } from '../../alerting/alert-recorder.js';
-import type { Actor } from '../../observability/audit.js';
 
 /** Route schemas of rules, alerts, incidents, silences and the audit trail (they make up the OpenAPI document). */
 
@@ -143,9 +141,6 @@ export const SilenceView = Type.Object({
 });
 
 export const PagedOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Object({ items: Type.Array(item), next_cursor: Nullable(Type.String()) });
-
-/** Who made a change: the API key of the request, and its request id (the audit trail's actor). */
-export const actorOf = (request: FastifyRequest): Actor => ({ actor: request.apiKey ? `key:${request.apiKey.id}` : 'anonymous', request_id: request.id });
 
 /** What happened to each alert an external producer raised. */
 export const Outcome = Type.Object({

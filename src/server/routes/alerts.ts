@@ -3,7 +3,8 @@ import { triggerCandidates } from '../../alerting/external-alerts.js';
 import { presentAlert, presentDelivery, presentIncident } from '../../alerting/present.js';
 import { assertStorable } from './monitoring-lookup.js';
 import { timeParam } from './predictions.js';
-import { AlertView, IncidentView, Outcome, PagedOf, Severity, actorOf, outcomeView } from './alerting-schemas.js';
+import { AlertView, IncidentView, Outcome, PagedOf, Severity, outcomeView } from './alerting-schemas.js';
+import { actorOf } from './audit-actor.js';
 import { PageQuery, errorResponses } from './schemas.js';
 
 const Params = Type.Object({ alert_id: Type.String({ maxLength: 64 }) });

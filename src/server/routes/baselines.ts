@@ -6,6 +6,7 @@ import { presentBaseline } from '../../analysis/present-monitoring.js';
 import { validationError } from '../../errors/catalog.js';
 import type { BaselineRow } from '../../store/monitoring-store.js';
 import { NDJSON_TYPES } from '../app.js';
+import { audit } from './audit-actor.js';
 import { findModel } from './lookup.js';
 import { assertStorable, findBaseline, isStream } from './monitoring-lookup.js';
 import { timeParam } from './predictions.js';
@@ -81,6 +82,7 @@ export const baselineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const schema = createSchema();
     app.post(url, { schema: url.endsWith('create') ? { ...schema, summary: `${schema.summary} (alias of POST /api/v1/monitoring/baselines)` } : schema }, async (request, reply) => {
       const row = await create(request);
+      await audit(request, { action: 'baseline.create', target_type: 'baseline', target_id: row.snapshot_id, details: { model_id: row.model_id, model_version: row.model_version, source: row.source, sample_count: row.sample_count, is_active: row.is_active } });
       return reply.status(201).send(presentBaseline(row, { distributions: true }));
     });
   }
@@ -121,6 +123,7 @@ export const baselineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await findBaseline(app.ctx.store, request.params.snapshot_id, true);
       loadBaseline(row); // a baseline that fails its integrity check cannot become active
       const active = await app.ctx.store.activateBaseline(row.snapshot_id, app.ctx.clock());
+      await audit(request, { action: 'baseline.activate', target_type: 'baseline', target_id: row.snapshot_id, details: { model_id: row.model_id, was_active: row.is_active } });
       return presentBaseline(active ?? row);
     },
   );

@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { deployModelVersion } from '../../analysis/deploy-flow.js';
+import { audit } from './audit-actor.js';
 import { findModel } from './lookup.js';
 import { assertStorable } from './monitoring-lookup.js';
 import { errorResponses } from './schemas.js';
@@ -46,12 +47,19 @@ export const deployRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       const model = await findModel(app.ctx.store, body.model_id);
       assertStorable(body.version, 'version');
-      return deployModelVersion(
+      const deployed = await deployModelVersion(
         app.ctx.store,
         app.ctx.monitoring,
         { model_id: model.model_id, version: body.version, validation_set: body.validation_set, create_baseline: body.create_baseline, created_by: request.apiKey?.id ?? null },
         app.ctx.clock,
       );
+      await audit(request, {
+        action: 'model.deploy',
+        target_type: 'model',
+        target_id: model.model_id,
+        details: { version: deployed.model_version, previous_version: deployed.previous_version, baseline_snapshot_id: deployed.baseline_snapshot_id, archived_snapshot_id: deployed.archived_snapshot_id, record_id: deployed.drift_check.record_id },
+      });
+      return deployed;
     },
   );
 };

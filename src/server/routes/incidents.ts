@@ -2,7 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { presentAlert, presentDelivery, presentIncident } from '../../alerting/present.js';
 import { assertStorable } from './monitoring-lookup.js';
 import { timeParam } from './predictions.js';
-import { AlertView, IncidentView, PagedOf, Severity, actorOf } from './alerting-schemas.js';
+import { AlertView, IncidentView, PagedOf, Severity } from './alerting-schemas.js';
+import { actorOf } from './audit-actor.js';
 import { PageQuery, errorResponses } from './schemas.js';
 
 const Params = Type.Object({ incident_id: Type.String({ maxLength: 64 }) });

@@ -4,6 +4,7 @@ import { AppError } from '../../errors/catalog.js';
 import type { ApiKeyRecord } from '../../store/store.js';
 import { clip } from '../../ingest/text-checks.js';
 import { SCOPES, createApiKey } from '../auth/api-keys.js';
+import { audit } from './audit-actor.js';
 import { errorResponses } from './schemas.js';
 
 const Scope = Type.Union([Type.Literal('ingest'), Type.Literal('read'), Type.Literal('admin')]);
@@ -71,6 +72,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError('validation_failed', 'name: must contain printable characters', { problems: [{ field: 'name', problem: 'must be printable text' }] });
       }
       const created = await createApiKey(app.ctx.store, name, request.body.scopes, app.ctx.clock());
+      await audit(request, { action: 'key.create', target_type: 'key', target_id: created.record.id, details: { name, scopes: created.record.scopes } });
       return reply.status(201).send({ ...presentKey(created.record), token: created.token });
     },
   );
@@ -98,6 +100,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         await store.revokeApiKey(key.id, clock());
         keys.forget(key.id);
+        await audit(request, { action: 'key.revoke', target_type: 'key', target_id: key.id, details: { name: key.name } });
       }
       return presentKey((await store.getApiKey(key.id))!);
     },

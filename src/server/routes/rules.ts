@@ -1,7 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { presentRule } from '../../alerting/present.js';
 import type { RuleInput } from '../../alerting/rule-service.js';
-import { RuleBody, RuleView, actorOf } from './alerting-schemas.js';
+import { RuleBody, RuleView } from './alerting-schemas.js';
+import { actorOf } from './audit-actor.js';
 import { errorResponses } from './schemas.js';
 
 const Params = Type.Object({ rule_id: Type.String({ maxLength: 256 }) });

@@ -1,7 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { presentSilence } from '../../alerting/present.js';
-import { Matcher, PagedOf, SilenceView, actorOf } from './alerting-schemas.js';
+import { Matcher, PagedOf, SilenceView } from './alerting-schemas.js';
 import { timeParam } from './predictions.js';
+import { actorOf } from './audit-actor.js';
 import { PageQuery, Timestamp, errorResponses } from './schemas.js';
 
 const Params = Type.Object({ silence_id: Type.String({ maxLength: 64 }) });
