@@ -9,17 +9,33 @@ export const HISTOGRAM_BINS = 20;
 export const HISTOGRAM_CATEGORIES = 12;
 
 /**
- * Shares of two sorted samples in equal-width bins over their joint range; the first bin is
- * closed on both sides, the others on the right. O(bins · log n): no pass over the values.
+ * Shares of two sorted samples in equal-width bins over their joint range (one bin per value for
+ * integers spanning at most 2·bins); the first bin is closed on both sides, the others on the
+ * right. O(bins · log n): no pass over the values.
  */
 export function numericDistribution(reference: Float64Array, current: Float64Array, bins = HISTOGRAM_BINS): Distribution | undefined {
   if (reference.length === 0 && current.length === 0) return undefined;
   const lo = Math.min(reference.length ? reference[0] : Infinity, current.length ? current[0] : Infinity);
   const hi = Math.max(reference.length ? reference[reference.length - 1] : -Infinity, current.length ? current[current.length - 1] : -Infinity);
-  const count = lo === hi ? 1 : bins;
   const edges: number[] = [];
-  for (let j = 0; j <= count; j++) edges.push(j === count ? hi : lo + ((hi - lo) * j) / count);
+  if (hi - lo <= 2 * bins && looksInteger(reference) && looksInteger(current)) {
+    // counts, codes, ratings: one bin per integer, (k − ½, k + ½]
+    for (let k = lo; k <= hi + 1; k++) edges.push(k - 0.5);
+  } else {
+    const count = lo === hi ? 1 : bins;
+    for (let j = 0; j <= count; j++) edges.push(j === count ? hi : lo + ((hi - lo) * j) / count);
+  }
   return { kind: 'numeric', edges, reference: sharesOf(reference, edges), current: sharesOf(current, edges) };
+}
+
+/**
+ * Whether a sorted sample looks integer-valued, judged on about a thousand evenly spaced values:
+ * it only chooses how the histogram is binned, never what it counts.
+ */
+function looksInteger(sorted: Float64Array): boolean {
+  const step = Math.max(1, Math.floor(sorted.length / 1000));
+  for (let i = 0; i < sorted.length; i += step) if (!Number.isInteger(sorted[i])) return false;
+  return sorted.length === 0 || Number.isInteger(sorted[sorted.length - 1]);
 }
 
 function sharesOf(sorted: Float64Array, edges: readonly number[]): number[] {

@@ -14,7 +14,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-siz
 .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #d8dde5;border-radius:8px;padding:10px 14px;min-width:140px}
 .card b{display:block;font-size:20px}
 table{border-collapse:collapse;margin:6px 0}th,td{border-bottom:1px solid #e3e7ee;padding:5px 9px;text-align:left;vertical-align:middle}
-th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sev{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600}
 .INFO{background:#e7f4ea;color:#1e6b34}.WARNING{background:#fff3d6;color:#8a5a00}.CRITICAL{background:#fde2e1;color:#a1221b}
 .DRIFT{color:#a1221b;font-weight:600}.OK{color:#1e6b34}
