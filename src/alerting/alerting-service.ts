@@ -10,10 +10,13 @@ import { defaultRules } from './default-rules.js';
 import { type Evaluation, evaluateRules, stateKey } from './evaluate-rules.js';
 import { resolveAlert, resolveWithNotices } from './incident-actions.js';
 import { observeIncident, observer } from './incident-clearing.js';
-import type { AlertCandidate, Incident, ObservedFinding, Severity } from './types.js';
+import type { Alert, AlertCandidate, Incident, ObservedFinding, Severity } from './types.js';
 
 /** Where alerting reports its decisions (pino's levels). */
 export type AlertingLog = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+/** Told about each alert recorded, after its transaction committed (metrics). Must not throw. */
+export type AlertListener = (alert: Alert) => void;
 
 export interface EvaluationResult {
   outcomes: CandidateOutcome[];
@@ -38,6 +41,13 @@ export class AlertingService {
     private readonly clock: () => number = Date.now,
     private readonly log: AlertingLog = () => undefined,
   ) {}
+
+  private readonly listeners: AlertListener[] = [];
+
+  /** Be told about every alert recorded from now on (e.g. `metrics.alerting.alertCreated`). */
+  onAlert(listener: AlertListener): void {
+    this.listeners.push(listener);
+  }
 
   /** Store the built-in rules this store does not have yet (never overwrites a changed one). */
   async init(): Promise<string[]> {
@@ -147,6 +157,7 @@ export class AlertingService {
 
   private report(outcomes: CandidateOutcome[], extra: Record<string, unknown>): void {
     for (const o of outcomes) {
+      if (o.alert) for (const l of this.listeners) l(o.alert);
       this.log('info', `alert ${o.decision}`, {
         ...extra,
         decision: o.decision,

@@ -87,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   metrics.seedFrom(() => store.latestRecords('completed'));
   const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg));
   metrics.alerting.setSource(alertingSnapshotFrom(store, clock));
+  alerting.service.onAlert((alert) => metrics.alerting.alertCreated(alert.severity));
   const ctx: AppContext = {
     config,
     store,

@@ -66,9 +66,12 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('state across a resta
     await s.alerting.onRecord(record('m1', psi(0.31), clock.now), model);
     expect((await s.store.alerting.listAlerts({ limit: 10 })).items).toEqual([]);
     s = await restart(s);
+    const told: string[] = [];
+    s.alerting.onAlert((a) => told.push(a.alert_id));
     clock.now += HOUR;
     const third = await s.alerting.onRecord(record('m1', psi(0.32), clock.now), model);
     expect(third.outcomes.map((o) => o.decision)).toEqual(['recorded']);
+    expect(told).toEqual([third.outcomes[0].alert!.alert_id]);
     const [state] = (await s.store.alerting.ruleStates('m1')).filter((x) => x.rule_id === 'psi-income');
     expect(state).toMatchObject({ consecutive: 3, firing: true, last_fired_at: clock.now, last_value: 0.32 });
   });
