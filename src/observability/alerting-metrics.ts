@@ -1,13 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { BoundedLabel, oneOf } from './bounded-label.js';
 
-/** Channel types driftwatch delivers to; their counters exist (at 0) from the start. */
-export const CHANNEL_TYPES = ['slack', 'email', 'webhook', 'pagerduty'] as const;
-
 /** At most this many distinct `channel` label values (configured channels); then `other`. */
 export const MAX_CHANNEL_LABELS = 50;
 
-/** Delivery latency buckets (seconds): AlertDeliverySlow fires on a p95 above 10 s. */
+/** Delivery attempt duration buckets (seconds): AlertDeliverySlow fires on a p95 above 10 s. */
 export const DELIVERY_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** What the store knows about alerting, read when Prometheus scrapes (cached briefly). */
@@ -30,13 +27,15 @@ export interface AlertingMetrics {
   /** an alert was recorded (after silence, dedup and cooldown) */
   alertCreated(severity: string): void;
   /**
-   * One delivery attempt to a channel finished (`channel`: the channel's type, or a configured
-   * channel name; bounded). `seconds`, when given, is the delivery latency (outbox row created →
-   * receiver accepted it), observed for successful attempts.
+   * One delivery attempt finished, accepted by the receiver or not (`channel`: the configured
+   * channel's name; at most MAX_CHANNEL_LABELS names, then `other`). `seconds`: the attempt's
+   * wall time, until the receiver answered, failed or timed out.
    */
   deliveryAttempt(channel: string, ok: boolean, seconds?: number): void;
   /** a delivery was given up (retries exhausted, or its channel is not configured) */
   deliveryGivenUp(channel: string): void;
+  /** the configured channels: their counters and latency histogram exist (at 0) from the start */
+  declareChannels(names: readonly string[]): void;
   /** where the scrape-time gauges come from (the alerting store) */
   setSource(source: () => Promise<AlertingSnapshot>): void;
 }
@@ -115,18 +114,12 @@ export function alertingMetrics(registry: Registry, options: { cacheMs?: number;
   const givenUp = new Counter({ name: 'driftwatch_alert_deliveries_given_up_total', help: 'Deliveries given up (retries exhausted or channel unknown), by channel.', labelNames: ['channel'] as const, registers });
   const latency = new Histogram({
     name: 'driftwatch_alert_delivery_duration_seconds',
-    help: 'Delivery latency: from the alert entering the outbox until the receiver accepted it (retries included), by channel.',
+    help: 'Time of one delivery attempt (until the receiver answered, failed or timed out), by channel.',
     labelNames: ['channel'] as const,
     buckets: DELIVERY_DURATION_BUCKETS,
     registers,
   });
   for (const sev of SEVERITIES) created.inc({ severity: sev.toLowerCase() }, 0);
-  for (const channel of CHANNEL_TYPES) {
-    attempts.inc({ channel }, 0);
-    failures.inc({ channel }, 0);
-    givenUp.inc({ channel }, 0);
-    latency.zero({ channel });
-  }
   const channels = new BoundedLabel(MAX_CHANNEL_LABELS);
 
   return {
@@ -137,7 +130,16 @@ export function alertingMetrics(registry: Registry, options: { cacheMs?: number;
       const c = channels.value('', channel);
       attempts.inc({ channel: c });
       if (!ok) failures.inc({ channel: c });
-      else if (seconds !== undefined) latency.observe({ channel: c }, seconds);
+      if (seconds !== undefined) latency.observe({ channel: c }, seconds);
+    },
+    declareChannels(names) {
+      for (const name of names) {
+        const channel = channels.value('', name);
+        attempts.inc({ channel }, 0);
+        failures.inc({ channel }, 0);
+        givenUp.inc({ channel }, 0);
+        latency.zero({ channel });
+      }
     },
     deliveryGivenUp(channel) {
       givenUp.inc({ channel: channels.value('', channel) });

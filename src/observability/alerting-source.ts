@@ -1,6 +1,5 @@
-import type { DeliveryObserver } from '../alerting/delivery/delivery-worker.js';
 import type { Store } from '../store/store.js';
-import type { AlertingMetrics, AlertingSnapshot } from './alerting-metrics.js';
+import type { AlertingSnapshot } from './alerting-metrics.js';
 
 /** Alert statuses always reported (0 when none), so dashboards have a series for each. */
 const ALERT_STATUSES = ['pending', 'sent', 'failed', 'acknowledged', 'resolved'];
@@ -29,20 +28,5 @@ export function alertingSnapshotFrom(store: Store, clock: () => number): () => P
       outboxPending: depth.pending,
       outboxOldestAgeSeconds: depth.oldest_pending_at === null ? 0 : Math.max(0, (now - depth.oldest_pending_at) / 1000),
     };
-  };
-}
-
-/**
- * The delivery worker's observer, reporting into the alerting metrics by channel type (a
- * bounded set: slack, email, webhook, pagerduty, console, file).
- */
-export function deliveryObserver(metrics: AlertingMetrics): DeliveryObserver {
-  return {
-    sent: (d) => metrics.deliveryAttempt(d.type, true, d.latencyMs / 1000),
-    retried: (d) => metrics.deliveryAttempt(d.type, false),
-    failed: (d) => {
-      if (d.type !== 'unknown') metrics.deliveryAttempt(d.type, false);
-      metrics.deliveryGivenUp(d.type);
-    },
   };
 }

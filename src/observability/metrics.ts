@@ -58,7 +58,7 @@ export const DISABLED_METRICS: Metrics = {
   http: { observe: noop },
   ingest: { observer: {}, commit: noop },
   monitoring: { record: noop, seed: noop },
-  alerting: { alertCreated: noop, deliveryAttempt: noop, deliveryGivenUp: noop, setSource: noop },
+  alerting: { alertCreated: noop, deliveryAttempt: noop, deliveryGivenUp: noop, declareChannels: noop, setSource: noop },
   seedFrom: noop,
   render: async () => '',
   contentType: 'text/plain; version=0.0.4; charset=utf-8',
