@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, JobRunRecord } from '../../src/store/store.js';
 import { MIGRATION_NAMES } from '../../src/store/migrations/index.js';
-import { T0, batchOf, createModel, freshId, makeModel, useStore } from './conformance-helpers.js';
-import { STORE_FACTORIES } from './store-fixtures.js';
+import { T0, batchOf, createModel, freshId, makeModel, useStore, CONFORMANCE_FACTORIES } from './conformance-helpers.js';
 
 const key = (id: string, created_at: number, scopes: ApiKeyRecord['scopes'] = ['ingest']): ApiKeyRecord => ({
   id,
@@ -26,7 +25,7 @@ const run = (id: string, over: Partial<JobRunRecord> = {}): JobRunRecord => ({
   ...over,
 });
 
-describe.each(STORE_FACTORIES)('store conformance: keys, jobs, transactions, migrations ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: keys, jobs, transactions, migrations ($label)', (factory) => {
   // API keys are global, so this suite keeps its own store
   const store = useStore(factory);
 
@@ -111,7 +110,7 @@ describe.each(STORE_FACTORIES)('store conformance: keys, jobs, transactions, mig
   });
 });
 
-describe.each(STORE_FACTORIES)('store conformance: a fresh store ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: a fresh store ($label)', (factory) => {
   it('starts with every migration applied by migrate() and nothing pending', async () => {
     const { store, cleanup } = await factory.create();
     try {

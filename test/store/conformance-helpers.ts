@@ -4,7 +4,36 @@ import type { FieldProblem } from '../../src/errors/catalog.js';
 import { PredictionBuilder } from '../../src/ingest/prediction-builder.js';
 import type { Column, ColumnSet } from '../../src/store/blocks/columns.js';
 import type { PredictionBatch, PredictionBlock, Store } from '../../src/store/store.js';
-import type { StoreFactory } from './store-fixtures.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { blockWriterScript } from './block-writer-script.js';
+import { STORE_FACTORIES, type StoreFactory } from './store-fixtures.js';
+
+/**
+ * SQLite committing on its block writer thread, as the built server does (the plain sqlite
+ * factory runs the TypeScript sources, where the store commits on the main connection).
+ */
+export const sqliteThreadFactory: StoreFactory & { label: string } = {
+  name: 'sqlite',
+  label: 'sqlite, block writer thread',
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-store-thread-'));
+    const store = SqliteStore.open({ path: join(dir, 'test.db'), blockWriter: await blockWriterScript() });
+    await store.migrate();
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** Every store the conformance suite runs against. */
+export const CONFORMANCE_FACTORIES: (StoreFactory & { label: string })[] = [...STORE_FACTORIES.map((f) => ({ ...f, label: f.name })), sqliteThreadFactory];
 
 export const DAY = 86_400_000;
 /** 2026-01-01T00:00:00Z */

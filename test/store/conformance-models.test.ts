@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelSchema } from '../../src/domain/model-schema.js';
 import { AppError } from '../../src/errors/catalog.js';
-import { T0, batchOf, collect, createModel, freshId, makeModel, useStore } from './conformance-helpers.js';
-import { STORE_FACTORIES } from './store-fixtures.js';
+import { T0, batchOf, collect, createModel, freshId, makeModel, useStore, CONFORMANCE_FACTORIES } from './conformance-helpers.js';
 
-describe.each(STORE_FACTORIES)('store conformance: models ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: models ($label)', (factory) => {
   const store = useStore(factory);
 
   it('creates a model at schema version 1 and reads it back', async () => {

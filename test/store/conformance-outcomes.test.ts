@@ -3,8 +3,7 @@ import { DEFAULT_SETTINGS, parseModelSchema, type Model } from '../../src/domain
 import type { FieldProblem } from '../../src/errors/catalog.js';
 import { PredictionBuilder } from '../../src/ingest/prediction-builder.js';
 import type { OutcomeRecord, PredictionBatch } from '../../src/store/store.js';
-import { DAY, T0, batchOf, createModel, freshId, useStore } from './conformance-helpers.js';
-import { STORE_FACTORIES } from './store-fixtures.js';
+import { DAY, T0, batchOf, createModel, freshId, useStore, CONFORMANCE_FACTORIES } from './conformance-helpers.js';
 
 const outcome = (modelId: string, predictionId: string, label: string, timestamp: number): OutcomeRecord => ({
   model_id: modelId,
@@ -29,7 +28,7 @@ function rawBatch(model: Model, rows: Record<string, unknown>[]): PredictionBatc
   return { model_id: model.model_id, schema_version: 1, columns: b.build() };
 }
 
-describe.each(STORE_FACTORIES)('store conformance: outcomes ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: outcomes ($label)', (factory) => {
   const store = useStore(factory);
 
   it('links an outcome to a stored prediction and returns it by prediction time', async () => {

@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/domain/model-schema.js';
 import { AppError } from '../../src/errors/catalog.js';
 import type { PredictionRecord } from '../../src/store/store.js';
-import { DAY, T0, batchOf, collect, createModel, type RowSpec, scannedRows, useStore, valuesOf } from './conformance-helpers.js';
-import { STORE_FACTORIES } from './store-fixtures.js';
+import { DAY, T0, batchOf, collect, createModel, type RowSpec, scannedRows, useStore, valuesOf, CONFORMANCE_FACTORIES } from './conformance-helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -29,7 +28,7 @@ function overlappingRows(): RowSpec[][] {
   return batches;
 }
 
-describe.each(STORE_FACTORIES)('store conformance: reading predictions ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: reading predictions ($label)', (factory) => {
   const store = useStore(factory);
   let model: Model;
   let all: RowSpec[];

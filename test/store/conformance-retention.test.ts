@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, T0, batchOf, createModel, rowsAt, useStore } from './conformance-helpers.js';
-import { STORE_FACTORIES } from './store-fixtures.js';
+import { DAY, T0, batchOf, createModel, rowsAt, useStore, CONFORMANCE_FACTORIES } from './conformance-helpers.js';
 
 const HOUR = 3_600_000;
 
-describe.each(STORE_FACTORIES)('store conformance: retention ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: retention ($label)', (factory) => {
   const store = useStore(factory);
 
   it('deletes whole days before the cutoff day in bounded batches until done', async () => {

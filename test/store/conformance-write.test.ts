@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concatColumnSets } from '../../src/store/blocks/columns.js';
-import { DAY, T0, batchOf, collect, createModel, rowsAt, scannedRows, useStore, valuesOf } from './conformance-helpers.js';
-import { STORE_FACTORIES } from './store-fixtures.js';
+import { DAY, T0, batchOf, collect, createModel, rowsAt, scannedRows, useStore, valuesOf, CONFORMANCE_FACTORIES } from './conformance-helpers.js';
 
-describe.each(STORE_FACTORIES)('store conformance: writing predictions ($name)', (factory) => {
+describe.each(CONFORMANCE_FACTORIES)('store conformance: writing predictions ($label)', (factory) => {
   const store = useStore(factory);
 
   it('is idempotent across calls: a retried batch writes nothing and names every duplicate', async () => {

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, parseModelSchema, type Model } from '../../domain/model-schema.js';
 import type { FieldProblem } from '../../errors/catalog.js';
 import { PredictionBuilder } from '../../ingest/prediction-builder.js';
@@ -31,12 +33,22 @@ function batch(ids: string[], ts = T0, score = 0.75): PredictionBatch {
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-describe('SQLite pending keys and their merge into prediction_keys', () => {
+let writerScript: URL;
+beforeAll(async () => {
+  // the block writer thread needs JavaScript; under node_modules so better-sqlite3 resolves
+  const out = join(process.cwd(), 'node_modules', '.cache', 'driftwatch-tests', `key-ledger-${process.pid}`, 'block-writer-worker.mjs');
+  await build({ entryPoints: [new URL('./block-writer-worker.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], outfile: out, logLevel: 'silent' });
+  writerScript = pathToFileURL(out);
+  return () => rmSync(join(out, '..'), { recursive: true, force: true });
+});
+
+describe.each(['main connection', 'block writer thread'])('SQLite pending keys and their merge into prediction_keys (commits on the %s)', (mode) => {
   let dir: string;
   const open: SqliteStore[] = [];
   async function store(options: Parameters<typeof SqliteStore.open>[0]['keyMerge'] = {}): Promise<SqliteStore> {
     dir ??= mkdtempSync(join(tmpdir(), 'dw-keys-'));
-    const s = SqliteStore.open({ path: join(dir, 'k.db'), keyMerge: { idleMs: 60_000, ...options } });
+    const blockWriter = mode === 'main connection' ? null : writerScript;
+    const s = SqliteStore.open({ path: join(dir, 'k.db'), keyMerge: { idleMs: 60_000, ...options }, blockWriter });
     await s.migrate();
     if (!(await s.getModel('m'))) await s.createModel(model);
     open.push(s);
@@ -94,6 +106,17 @@ describe('SQLite pending keys and their merge into prediction_keys', () => {
     await b.mergePendingKeys();
     expect((await a.writePredictions([batch(['a2', 'x', 'y'])]))[0].duplicates).toEqual(['a2', 'x']);
     expect((await a.getPrediction('m', 'x'))?.prediction_id).toBe('x');
+  });
+
+  it('stores an id once when two connections write it at the same moment', async () => {
+    const a = await store();
+    const b = await store();
+    for (let round = 0; round < 5; round++) {
+      const [[ra], [rb]] = await Promise.all([a.writePredictions([batch([`s${round}`, `a${round}`])]), b.writePredictions([batch([`b${round}`, `s${round}`])])]);
+      expect(ra.inserted + rb.inserted).toBe(3);
+      expect([...ra.duplicates, ...rb.duplicates]).toEqual([`s${round}`]);
+    }
+    expect(await a.countPredictions('m', 0, T0 + DAY)).toBe(15);
   });
 
   it('forgets keys of a rolled-back transaction, even when block ids get reused', async () => {

@@ -6,9 +6,8 @@ import type { DB } from '../db-types.js';
 import { KyselyStore, type PredictionKey } from '../kysely-store.js';
 import { SQLITE_TYPES } from '../migrations/dialect-types.js';
 import type { PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
-import { KeyLedger } from './key-ledger.js';
-import { DEFAULT_MERGER_OPTIONS, KeyMerger, type KeyMergerOptions } from './key-merger.js';
-import { SqlitePredictionWriter } from './prediction-writer.js';
+import { DEFAULT_MERGER_OPTIONS, type KeyMergerOptions } from './key-merger.js';
+import { WriteEngine, defaultBlockWriter } from './write-engine.js';
 
 export interface SqliteOptions {
   /** file path, or ':memory:' */
@@ -17,13 +16,19 @@ export interface SqliteOptions {
   synchronous?: 'full' | 'normal';
   /** when pending prediction keys are merged into prediction_keys (tests shorten it) */
   keyMerge?: Partial<KeyMergerOptions>;
+  /**
+   * script of the block writer thread (commits off the main thread); default: the one built
+   * next to this module, if present; null: commit on the main connection
+   */
+  blockWriter?: URL | null;
 }
 
-/** Prediction write machinery, made once the tables exist and shared by every executor of the connection. */
-interface Engine {
-  ledger: KeyLedger;
-  writer: SqlitePredictionWriter;
-  merger: KeyMerger;
+/** Made once the tables exist; shared by every executor of the connection. */
+interface Shared {
+  engine?: WriteEngine;
+  /** the connection's Kysely instance (executors inside a transaction hold a Transaction) */
+  root: Kysely<DB>;
+  options: Required<Pick<SqliteOptions, 'path' | 'synchronous'>> & { merge: KeyMergerOptions; blockWriter: URL | null };
 }
 
 /** The embedded store: one SQLite file in WAL mode, better-sqlite3 underneath Kysely. */
@@ -35,7 +40,7 @@ export class SqliteStore extends KyselyStore {
   private constructor(
     private readonly raw: Database.Database,
     db: Kysely<DB> | Transaction<DB>,
-    private readonly shared: { engine?: Engine; mergeOptions: KeyMergerOptions },
+    private readonly shared: Shared,
   ) {
     super(db);
   }
@@ -51,26 +56,29 @@ export class SqliteStore extends KyselyStore {
     raw.pragma('temp_store = MEMORY');
     raw.pragma('mmap_size = 268435456');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
-    return new SqliteStore(raw, db, { mergeOptions: { ...DEFAULT_MERGER_OPTIONS, ...options.keyMerge } });
+    return new SqliteStore(raw, db, {
+      root: db,
+      options: {
+        path: options.path,
+        synchronous: options.synchronous ?? 'full',
+        merge: { ...DEFAULT_MERGER_OPTIONS, ...options.keyMerge },
+        blockWriter: options.blockWriter === undefined ? defaultBlockWriter(options.path) : options.blockWriter,
+      },
+    });
   }
 
   protected withExecutor(db: Kysely<DB> | Transaction<DB>): SqliteStore {
     return new SqliteStore(this.raw, db, this.shared);
   }
 
-  private engine(): Engine {
-    if (!this.shared.engine) {
-      const ledger = new KeyLedger(this.raw);
-      const merger = new KeyMerger(this.raw, ledger, (fn) => this.exclusive(fn), this.shared.mergeOptions);
-      this.shared.engine = { ledger, writer: new SqlitePredictionWriter(this.raw, ledger), merger };
-      merger.arm();
-    }
+  private engine(): WriteEngine {
+    this.shared.engine ??= new WriteEngine(this.raw, (fn) => this.exclusive(fn), { ...this.shared.options, merge: this.shared.options.merge });
     return this.shared.engine;
   }
 
   /** Run `fn` holding Kysely's connection mutex (no async transaction is open meanwhile). */
   private exclusive<T>(fn: () => T): Promise<T> {
-    return this.root()
+    return this.shared.root
       .connection()
       .execute(async () => fn());
   }
@@ -78,28 +86,11 @@ export class SqliteStore extends KyselyStore {
   async writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
     const e = this.engine();
     const now = Date.now();
-    // inside an outer transaction that may still roll back: leave the shared key index alone
-    if (this.db.isTransaction) return this.raw.transaction(() => e.writer.write(batches, now, e.ledger.overlay()).results)();
-    return this.exclusive(() => {
-      const { results, written } = this.raw
-        .transaction(() => {
-          e.ledger.refresh();
-          return e.writer.write(batches, now, null);
-        })
-        .immediate();
-      for (const w of written) e.ledger.index.addBlock(w.blockId, w.modelId, w.ids);
-      e.merger.noteWrite();
-      return results;
-    });
+    return this.db.isTransaction ? e.writeInTransaction(batches, now) : e.write(batches, now);
   }
 
   protected override async predictionKeys(modelId: string, ids: readonly string[]): Promise<Map<string, PredictionKey>> {
-    const e = this.engine();
-    if (this.db.isTransaction) return e.ledger.session(e.ledger.overlay()).keys(modelId, ids);
-    return this.exclusive(() => {
-      e.ledger.refresh();
-      return e.ledger.session(null).keys(modelId, ids);
-    });
+    return this.engine().keys(modelId, ids, this.db.isTransaction);
   }
 
   /** Merge every pending prediction key into prediction_keys now (normally done in the background). */
@@ -119,7 +110,7 @@ export class SqliteStore extends KyselyStore {
 
   async close(): Promise<void> {
     if (this.db.isTransaction) return;
-    await this.shared.engine?.merger.close();
+    await this.shared.engine?.close();
     await this.root().destroy();
   }
 }

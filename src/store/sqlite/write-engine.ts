@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
+import type { PredictionKey } from '../kysely-store.js';
+import type { PredictionBatch, PredictionWriteResult } from '../store.js';
+import { BlockWriterThread } from './block-writer.js';
+import { KeyLedger } from './key-ledger.js';
+import { KeyMerger, type KeyMergerOptions } from './key-merger.js';
+import { BlockInserter, type WritePlan, planWrite } from './prediction-writer.js';
+
+/** Runs `fn` holding the store's connection mutex, outside any transaction. */
+export type Exclusive = <T>(fn: () => T) => Promise<T>;
+
+export interface WriteEngineOptions {
+  path: string;
+  synchronous: 'full' | 'normal';
+  merge: KeyMergerOptions;
+  /** script of the block writer thread; null writes on the main connection */
+  blockWriter: URL | null;
+}
+
+/** After this many plans outdated by other writers, one write plans and inserts under the lock. */
+const MAX_STALE_PLANS = 5;
+
+/** The block writer script next to this module (absent when running the TypeScript sources). */
+export function defaultBlockWriter(path: string): URL | null {
+  if (path === ':memory:') return null; // a second connection cannot see an in-memory database
+  const script = new URL('./block-writer-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(script)) ? script : null;
+}
+
+/**
+ * SQLite's prediction write path and key lookups. A write plans on the main connection (drop
+ * stored keys, encode blocks) and commits on the block writer thread; the thread refuses a plan
+ * when any block was written after it was made, and the write plans again. Without the thread
+ * (in-memory databases, sources run by tests) plan and insert share one transaction here.
+ */
+export class WriteEngine {
+  readonly ledger: KeyLedger;
+  readonly merger: KeyMerger;
+  private readonly inserter: BlockInserter;
+  private readonly thread: BlockWriterThread | null;
+
+  constructor(
+    private readonly raw: Database.Database,
+    private readonly exclusive: Exclusive,
+    options: WriteEngineOptions,
+  ) {
+    this.ledger = new KeyLedger(raw);
+    this.merger = new KeyMerger(raw, this.ledger, exclusive, options.merge);
+    this.inserter = new BlockInserter(raw);
+    this.thread = options.blockWriter ? new BlockWriterThread(options.blockWriter, { path: options.path, synchronous: options.synchronous }) : null;
+    this.merger.arm();
+  }
+
+  /** A write inside a transaction the caller opened: the shared key index is left alone (it may roll back). */
+  writeInTransaction(batches: PredictionBatch[], now: number): PredictionWriteResult[] {
+    return this.raw.transaction(() => {
+      const plan = planWrite(this.ledger, batches, this.ledger.overlay());
+      this.inserter.insert(plan.blocks, now);
+      return plan.results;
+    })();
+  }
+
+  async write(batches: PredictionBatch[], now: number): Promise<PredictionWriteResult[]> {
+    for (let attempt = 0; this.thread && attempt < MAX_STALE_PLANS; attempt++) {
+      const { plan, maxBlockId } = await this.exclusive(() => {
+        this.ledger.refresh();
+        return { maxBlockId: this.inserter.maxBlockId(), plan: planWrite(this.ledger, batches, null) };
+      });
+      if (plan.blocks.length === 0) return plan.results;
+      const ids = await this.thread.write(plan.blocks, maxBlockId, now);
+      if (ids !== 'stale') return this.committed(plan, ids);
+    }
+    return this.exclusive(() => {
+      const { plan, ids } = this.raw
+        .transaction(() => {
+          this.ledger.refresh();
+          const plan = planWrite(this.ledger, batches, null);
+          return { plan, ids: this.inserter.insert(plan.blocks, now) };
+        })
+        .immediate();
+      return this.committed(plan, ids);
+    });
+  }
+
+  /** Stored keys among `ids` (see KyselyStore.predictionKeys). */
+  keys(modelId: string, ids: readonly string[], inTransaction: boolean): Promise<Map<string, PredictionKey>> | Map<string, PredictionKey> {
+    if (inTransaction) return this.ledger.session(this.ledger.overlay()).keys(modelId, ids);
+    return this.exclusive(() => {
+      this.ledger.refresh();
+      return this.ledger.session(null).keys(modelId, ids);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.merger.close();
+    await this.thread?.close();
+  }
+
+  private committed(plan: WritePlan, ids: number[]): PredictionWriteResult[] {
+    // committed: the index may learn these blocks now (a refresh may have found them already)
+    plan.blockIds.forEach((pids, i) => this.ledger.index.addBlock(ids[i], plan.blocks[i].modelId, pids));
+    this.merger.noteWrite();
+    return plan.results;
+  }
+}
