@@ -3,13 +3,15 @@
  * bench/report: `driftwatch report` against the anchor (pandas + scipy), side by side in one run.
  *
  *   node bench/report/run.mjs            # N=3 repetitions each, alternating
- *   N=5 SKIP_BUILD=1 node bench/report/run.mjs
+ *   N=5 SKIP_BUILD=1 ONE_THREAD=1 node bench/report/run.mjs   # also a one-thread run
  *
  * Generates the standard workload once into bench/.work/report/workload (100,000 reference
  * and 1,000,000 current rows, 15 numeric + 5 categorical features), builds (npm run build),
  * then per repetition runs the anchor and driftwatch with the anchor's tests, each under
  * /usr/bin/time -v (wall time, peak RSS). Prints medians and ratios, checks that both give
  * the same numbers per feature (1e-6 relative, compare.mjs), and writes results.json.
+ * driftwatch runs twice per repetition: through dist/cli/main.js (what users type; its start-up
+ * loads every subcommand) and through report-cli.mjs (the report command alone).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -54,6 +56,13 @@ contenders.push({
   out: join(work, 'driftwatch-lean.json'),
   cmd: ['node', join(here, 'report-cli.mjs'), ...reportArgs(join(work, 'driftwatch-lean.json'))],
 });
+if (process.env.ONE_THREAD) {
+  contenders.push({
+    name: 'driftwatch (alone, --threads 1)',
+    out: join(work, 'driftwatch-1t.json'),
+    cmd: ['node', join(here, 'report-cli.mjs'), ...reportArgs(join(work, 'driftwatch-1t.json')), '--threads', '1'],
+  });
+}
 
 /** Runs a command under /usr/bin/time -v; the anchor writes JSON to stdout, driftwatch to --out. */
 function measure(c) {
