@@ -52,12 +52,15 @@ export function configuredChannels(extensions: ConfigExtensions): string[] {
   return [];
 }
 
-/** Read and check the `alerting:` section; throws ConfigError naming every bad key. */
-export function parseAlertingConfig(extensions: ConfigExtensions): AlertingConfig {
+/**
+ * Read and check the `alerting:` section; throws ConfigError naming every bad key. `channels`:
+ * the configured channel names (the delivery setup's, environment-only channels included);
+ * the `channels:` section's names when not given.
+ */
+export function parseAlertingConfig(extensions: ConfigExtensions, channels: readonly string[] = configuredChannels(extensions)): AlertingConfig {
   const raw = extensions.alerting ?? {};
   const problems: { key: string; problem: string }[] = [];
-  const channels = configuredChannels(extensions);
-  const out: AlertingConfig = { ...DEFAULT_ALERTING, default_channels: channels.length ? channels : DEFAULT_ALERTING.default_channels };
+  const out: AlertingConfig = { ...DEFAULT_ALERTING, default_channels: channels.length ? [...channels] : DEFAULT_ALERTING.default_channels };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError([{ key: 'alerting', problem: 'must be a mapping' }]);
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     const key = `alerting.${k}`;

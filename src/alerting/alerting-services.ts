@@ -21,9 +21,10 @@ export interface AlertingServices {
 /**
  * Build the alerting services from the config's `alerting:` (and `channels:`) sections, and
  * store the built-in rules a fresh store lacks. Throws ConfigError for a bad section.
+ * `channelNames`: the configured channels (file and environment, from the delivery setup).
  */
-export async function createAlerting(store: Store, extensions: ConfigExtensions, clock: () => number, log?: AlertingLog): Promise<AlertingServices> {
-  const config = parseAlertingConfig(extensions);
+export async function createAlerting(store: Store, extensions: ConfigExtensions, clock: () => number, log?: AlertingLog, channelNames?: readonly string[]): Promise<AlertingServices> {
+  const config = parseAlertingConfig(extensions, channelNames);
   const audit = new AuditLog(store, clock);
   const service = new AlertingService(store, config, clock, log);
   await service.init();

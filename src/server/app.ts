@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createAlerting } from '../alerting/alerting-services.js';
+import { createDeliverySetup } from '../alerting/delivery/delivery-setup.js';
 import { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
@@ -21,6 +22,7 @@ import { errorBody, registerErrorHandler } from './plugins/errors.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { alertingRoutes } from './routes/alerting.js';
+import { channelRoutes } from './routes/channels.js';
 import { baselineRoutes } from './routes/baselines.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { deployRoutes } from './routes/deploy.js';
@@ -43,6 +45,8 @@ export interface BuildAppOptions {
   clock?: () => number;
   /** pino options on top of the app's (tests: level, stream) or false (silent) */
   logger?: boolean | Record<string, unknown>;
+  /** where channel env vars (DRIFTWATCH_SLACK_WEBHOOK_URL…) are read; process.env by default */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
@@ -85,7 +89,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     currentLog(app.log).info({ record_id, model_id, status, trigger, sample_count, max_severity, duration_ms: Math.round(record.duration_ms) }, 'analysis recorded');
   });
   metrics.seedFrom(() => store.latestRecords('completed'));
-  const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg));
+  // channels (config file and env) and the delivery worker's settings; the worker runs in startServer
+  const delivery = createDeliverySetup(config.extensions, options.env ?? process.env, (level, line, fields) => currentLog(app.log)[level](fields, line));
+  for (const secret of delivery.secrets) logSecrets.add(secret);
+  const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg), delivery.configuredNames);
   metrics.alerting.setSource(alertingSnapshotFrom(store, clock));
   alerting.service.onAlert((alert) => metrics.alerting.alertCreated(alert.severity));
   const ctx: AppContext = {
@@ -96,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ingest: new IngestService(store, writer, clock, metrics.ingest.observer),
     keys: new KeyVerifier(store, clock),
     alerting,
+    delivery,
     monitoring,
     metrics,
     readiness: new ReadinessChecks(),
@@ -105,6 +113,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // every stored record is judged by the alert rules (errors are logged by the monitoring service)
   ctx.monitoring.onRecord(async (record, model) => {
     await alerting.service.onRecord(record, model);
+    delivery.bell.ring(); // its outbox rows are committed: the delivery worker sends them now, not at its next poll
+  });
+  // the same after alerting requests that write outbox rows (triggers, acknowledgments, resolutions, Alertmanager)
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/v1\/(alerts|incidents|integrations)\b/.test(request.url)) delivery.bell.ring();
   });
   registerRequestContext(app);
 
@@ -152,6 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(recordReportRoutes);
   await app.register(deployRoutes);
   await app.register(alertingRoutes);
+  await app.register(channelRoutes);
   await app.register(sessionRoutes);
   await app.register(overviewRoutes);
   await app.register(trendRoutes);

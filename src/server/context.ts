@@ -1,4 +1,5 @@
 import type { AlertingServices } from '../alerting/alerting-services.js';
+import type { DeliverySetup } from '../alerting/delivery/delivery-setup.js';
 import type { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Config, ConfigExtensions } from '../config/config.js';
 import type { GroupCommitWriter } from '../ingest/group-commit.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   monitoring: MonitoringService;
   /** rules, alerts, incidents, silences, the audit trail (src/alerting) */
   alerting: AlertingServices;
+  /** delivery channels, the worker's settings and the outbox bell (src/alerting/delivery); the worker runs in startServer */
+  delivery: DeliverySetup;
   /** Prometheus metrics (no-ops when `metrics.enabled` is false); alerting reports through `metrics.alerting` */
   metrics: Metrics;
   /** checks `/ready` runs besides the store (scheduler, delivery worker) */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, type ConfigExtensions } from '../config/config.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
+import { type RunningDelivery, startDeliveryWorker } from '../alerting/delivery/start-delivery.js';
 import { SELF_MONITORING_JOB, runSelfMonitoring } from '../alerting/self-monitoring.js';
 import { AnalysisScheduling, type AnalysisSchedulingOptions } from '../scheduler/analysis-jobs.js';
 import { type Scheduler, assertSchedulerConfig, createScheduler } from '../scheduler/scheduler.js';
@@ -18,6 +19,8 @@ export interface RunningServer {
   scheduler?: Scheduler;
   /** the per-model analysis jobs on that scheduler */
   analyses?: AnalysisScheduling;
+  /** the delivery worker draining the outbox (absent when `delivery.enabled` is false) */
+  delivery?: RunningDelivery;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,15 @@ export async function startServer(
     !scheduler ? { ok: true, detail: 'disabled' } : schedulerState === 'running' ? { ok: true, detail: `${scheduler.jobs().length} job(s)` } : { ok: false, detail: schedulerState },
   );
   const url = await app.listen({ host: config.server.host, port: config.server.port });
+  const delivery =
+    startDeliveryWorker({
+      store,
+      setup: app.ctx.delivery,
+      publicUrl: config.server.public_url,
+      log: (level, msg, fields) => app.log[level](fields ?? {}, msg),
+      observer: { attempt: (a) => app.ctx.metrics.alerting.deliveryAttempt(a.channel, a.ok, a.durationMs / 1000) },
+      readiness: app.ctx.readiness,
+    }) ?? undefined;
   const analyses = scheduler ? new AnalysisScheduling(scheduler, store, app.ctx.monitoring, { ...options.scheduling, log: app.log }) : undefined;
   scheduler?.start();
   await analyses?.start();
@@ -71,6 +83,7 @@ export async function startServer(
       analyses?.stop();
       await scheduler?.stop(); // aborts a running retention between batches
       await app.close(); // stops accepting, waits for in-flight requests and the group-commit writer
+      await delivery?.stop(); // sends in flight finish and are recorded; the rest stay in the outbox
       await store.close();
       clearTimeout(timer);
       app.log.info('shut down cleanly');
@@ -89,5 +102,5 @@ export async function startServer(
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { app, store, url, bootstrapKey, scheduler, analyses, close };
+  return { app, store, url, bootstrapKey, scheduler, analyses, delivery, close };
 }

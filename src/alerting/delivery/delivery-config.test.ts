@@ -5,8 +5,9 @@ import { DEFAULT_WORKER, parseWorkerSettings } from './delivery-config.js';
 describe('parseWorkerSettings', () => {
   it('defaults without a section; durations and retry settings when given', () => {
     expect(parseWorkerSettings({})).toEqual(DEFAULT_WORKER);
-    const s = parseWorkerSettings({ delivery: { poll_interval: '250ms', lease: '30s', concurrency: 4, max_rate_wait: '2s', retry: { base: '500ms', max: '1m', max_attempts: 7, give_up_after: '2h', max_retry_after: '10m' } } });
+    const s = parseWorkerSettings({ delivery: { enabled: false, poll_interval: '250ms', lease: '30s', concurrency: 4, max_rate_wait: '2s', retry: { base: '500ms', max: '1m', max_attempts: 7, give_up_after: '2h', max_retry_after: '10m' } } });
     expect(s).toEqual({
+      enabled: false,
       poll_interval_ms: 250,
       lease_ms: 30_000,
       concurrency: 4,

@@ -7,6 +7,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
  *
  * ```yaml
  * delivery:
+ *   enabled: true         # false: this instance records alerts but another one sends them (PostgreSQL)
  *   poll_interval: 1s     # how often the outbox is looked at when nothing woke the worker
  *   lease: 2m             # a claimed delivery is another worker's after this (a crashed sender)
  *   concurrency: 8        # sends in flight at once
@@ -15,6 +16,8 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
  * ```
  */
 export interface WorkerSettings {
+  /** run a delivery worker in this process */
+  enabled: boolean;
   poll_interval_ms: number;
   lease_ms: number;
   concurrency: number;
@@ -23,6 +26,7 @@ export interface WorkerSettings {
 }
 
 export const DEFAULT_WORKER: WorkerSettings = {
+  enabled: true,
   poll_interval_ms: 1000,
   lease_ms: 120_000,
   concurrency: 8,
@@ -67,6 +71,9 @@ export function parseWorkerSettings(extensions: ConfigExtensions): WorkerSetting
       const [field, min, max] = DURATIONS[k];
       const ms = duration(key, v, min, max);
       if (ms !== null) (out[field] as number) = ms;
+    } else if (k === 'enabled') {
+      if (typeof v === 'boolean') out.enabled = v;
+      else problems.push({ key, problem: 'must be true or false' });
     } else if (k === 'concurrency') {
       out.concurrency = integer(key, v, 1, 256) ?? out.concurrency;
     } else if (k === 'retry') {

@@ -14,6 +14,9 @@ export type WorkerLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string
 
 /** What the worker reports as it goes (metrics). */
 export interface DeliveryObserver {
+  /** one send finished (accepted or not); `durationMs` is wall time spent on it */
+  attempt?(d: { channel: string; type: string; ok: boolean; durationMs: number }): void;
+  /** a delivery was recorded as sent; `latencyMs` runs from its outbox row's creation */
   sent?(d: { channel: string; type: string; kind: DeliveryKind; latencyMs: number; attempts: number }): void;
   retried?(d: { channel: string; type: string; reason: string }): void;
   failed?(d: { channel: string; type: string }): void;
@@ -184,12 +187,14 @@ export class DeliveryWorker {
     const attempts = d.attempts + 1;
     const started = this.clock.now();
     let failure: DeliveryError | null = null;
+    const t0 = performance.now();
     try {
       const receipt = await channel.send(notification, { signal: AbortSignal.timeout(channel.timeoutMs), timeoutMs: channel.timeoutMs, attempt: attempts, now: started });
       this.log('debug', 'delivered', { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, attempts, detail: receipt.detail });
     } catch (e) {
       failure = thrownFailure(e, channel.timeoutMs);
     }
+    this.options.observer?.attempt?.({ channel: d.channel, type: channel.type, ok: failure === null, durationMs: performance.now() - t0 });
     if (!failure) return this.recordSent(d, channel, attempts);
 
     const now = this.clock.now();
