@@ -31,6 +31,8 @@ describe('alertingMetrics', () => {
     expect(valueOf(s, 'driftwatch_alert_delivery_failures_total', { channel: 'ops-slack' })).toBe(2);
     expect(valueOf(s, 'driftwatch_alert_deliveries_given_up_total', { channel: 'ops-slack' })).toBe(1);
     expect(valueOf(s, 'driftwatch_alert_delivery_failures_total', { channel: 'oncall' })).toBe(0);
+    expect(valueOf(s, 'driftwatch_alert_delivery_failures_total', { channel: 'team-0' })).toBe(0); // first seen in an attempt: every series exists
+    expect(valueOf(s, 'driftwatch_alert_deliveries_given_up_total', { channel: 'team-0' })).toBe(0);
     expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_count', { channel: 'ops-slack' })).toBe(2);
     expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_bucket', { channel: 'ops-slack', le: '10' })).toBe(1);
     expect(valueOf(s, 'driftwatch_alert_delivery_duration_seconds_bucket', { channel: 'ops-slack', le: '30' })).toBe(2);

@@ -121,28 +121,35 @@ export function alertingMetrics(registry: Registry, options: { cacheMs?: number;
   });
   for (const sev of SEVERITIES) created.inc({ severity: sev.toLowerCase() }, 0);
   const channels = new BoundedLabel(MAX_CHANNEL_LABELS);
+  const known = new Set<string>();
+  // a channel's series all exist from its first mention (a failure rate of 0 is a fact, not a gap)
+  const channelLabel = (name: string): string => {
+    const channel = channels.value('', name);
+    if (!known.has(channel)) {
+      known.add(channel);
+      attempts.inc({ channel }, 0);
+      failures.inc({ channel }, 0);
+      givenUp.inc({ channel }, 0);
+      latency.zero({ channel });
+    }
+    return channel;
+  };
 
   return {
     alertCreated(severity) {
       created.inc({ severity: oneOf(SEVERITY_LABELS, severity.toLowerCase()) });
     },
     deliveryAttempt(channel, ok, seconds) {
-      const c = channels.value('', channel);
+      const c = channelLabel(channel);
       attempts.inc({ channel: c });
       if (!ok) failures.inc({ channel: c });
       if (seconds !== undefined) latency.observe({ channel: c }, seconds);
     },
     declareChannels(names) {
-      for (const name of names) {
-        const channel = channels.value('', name);
-        attempts.inc({ channel }, 0);
-        failures.inc({ channel }, 0);
-        givenUp.inc({ channel }, 0);
-        latency.zero({ channel });
-      }
+      for (const name of names) channelLabel(name);
     },
     deliveryGivenUp(channel) {
-      givenUp.inc({ channel: channels.value('', channel) });
+      givenUp.inc({ channel: channelLabel(channel) });
     },
     setSource(s) {
       source = s;
