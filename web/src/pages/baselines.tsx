@@ -1,0 +1,119 @@
+/** Baselines of every model, newest first; an admin can make an archived one active again. */
+import { useState } from 'preact/hooks';
+import { ApiError, segment } from '../api/client';
+import type { Baseline, Page } from '../api/types';
+import { Card, ErrorNote, Loading, NeedsAdmin } from '../components/ui';
+import { count, time } from '../format';
+import { useResource } from '../hooks/use-resource';
+import { Link, paths } from '../router';
+import { useSession } from '../session';
+
+export function BaselinesPage() {
+  const { api, canAct } = useSession();
+  const [modelId, setModelId] = useState('');
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const res = useResource((signal) => api.get<Page<Baseline>>('/api/v1/monitoring/baselines', { model_id: modelId.trim() || undefined, limit: 100 }, signal), [modelId], { poll: true });
+  const activate = async (b: Baseline) => {
+    setActionError(null);
+    try {
+      await api.send('POST', `/api/v1/monitoring/baselines/${segment(b.snapshot_id)}/activate`);
+      setConfirm(null);
+      await res.reload();
+    } catch (e) {
+      setActionError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  return (
+    <div>
+      <div class="page-head">
+        <h1>Baselines</h1>
+      </div>
+      <div class="toolbar">
+        <label>
+          Model{' '}
+          <input value={modelId} placeholder="any" onChange={(e) => setModelId((e.target as HTMLInputElement).value)} />
+        </label>
+        {!canAct && <NeedsAdmin what="activate a baseline" />}
+      </div>
+      <ErrorNote error={res.error} what="baselines" />
+      {actionError && (
+        <p class="error-note" role="alert">
+          {actionError}
+        </p>
+      )}
+      {!res.data ? (
+        !res.error && <Loading what="baselines" />
+      ) : res.data.items.length === 0 ? (
+        <p class="empty card">No baselines yet.</p>
+      ) : (
+        <Card>
+          <div class="table-wrap">
+            <table class="data-table" aria-label="baselines">
+              <thead>
+                <tr>
+                  <th scope="col">Snapshot</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Created</th>
+                  <th scope="col" class="num">Samples</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {res.data.items.map((b) => (
+                  <tr key={b.snapshot_id} class={b.is_active ? 'active-row' : undefined}>
+                    <th scope="row">
+                      <code>{b.snapshot_id}</code>
+                      <div class="muted small">{b.source.replaceAll('_', ' ')}</div>
+                    </th>
+                    <td>
+                      <Link href={paths.model(b.model_id)}>{b.model_id}</Link>
+                    </td>
+                    <td>{b.model_version ?? '–'}</td>
+                    <td>
+                      {b.is_active ? (
+                        <span class="badge sev-ok">
+                          <span aria-hidden="true">★</span> active
+                        </span>
+                      ) : (
+                        <span class="badge sev-none">archived {b.archived_at ? time(b.archived_at) : ''}</span>
+                      )}
+                    </td>
+                    <td>
+                      {time(b.created_at)}
+                      {b.created_by && <div class="muted small">by {b.created_by}</div>}
+                    </td>
+                    <td class="num">
+                      {count(b.sample_count)}
+                      {b.labelled_count !== null && <div class="muted small">{count(b.labelled_count)} labelled</div>}
+                    </td>
+                    <td>
+                      {!b.is_active && canAct && confirm !== b.snapshot_id && (
+                        <button type="button" onClick={() => setConfirm(b.snapshot_id)}>
+                          Activate
+                        </button>
+                      )}
+                      {confirm === b.snapshot_id && (
+                        <span class="confirm">
+                          Make it the active baseline of {b.model_id}?{' '}
+                          <button type="button" class="primary" onClick={() => activate(b)}>
+                            Yes, activate
+                          </button>{' '}
+                          <button type="button" onClick={() => setConfirm(null)}>
+                            Cancel
+                          </button>
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      )}
+    </div>
+  );
+}
