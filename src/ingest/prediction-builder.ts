@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../errors/catalog.js';
-import type { Model } from '../domain/model-schema.js';
+import type { Model, ModelSchema } from '../domain/model-schema.js';
 import { uuidv7 } from '../domain/ids.js';
 import { parseTimestamp } from '../domain/time.js';
 import { COL, type Column, type ColumnSet, DictBuilder } from '../store/blocks/columns.js';
@@ -19,6 +19,30 @@ const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o
 
 /** A prediction id the store can hold and compare exactly (see text-checks.ts). */
 export const isValidPredictionId = (v: unknown): v is string => isPrintableId(v, MAX_ID_LENGTH);
+
+/** Name lookups of a schema, made once per schema object (schemas are immutable). */
+interface SchemaLookups {
+  features: Map<string, number>;
+  explanations: Map<string, number>;
+  labels: Map<string, number>;
+  positiveIndex: number;
+  numericFeatures: number;
+}
+const lookups = new WeakMap<ModelSchema, SchemaLookups>();
+function lookupsOf(schema: ModelSchema): SchemaLookups {
+  let l = lookups.get(schema);
+  if (!l) {
+    l = {
+      features: new Map(schema.features.map((f, i) => [f.name, i])),
+      explanations: new Map(schema.explanation_features.map((f, i) => [f, i])),
+      labels: new Map(schema.labels.map((label, i) => [label, i])),
+      positiveIndex: schema.task === 'binary_classification' && schema.positive_label !== undefined ? schema.labels.indexOf(schema.positive_label) : -1,
+      numericFeatures: schema.features.filter((f) => f.type === 'numeric').length,
+    };
+    lookups.set(schema, l);
+  }
+  return l;
+}
 
 /**
  * Validates prediction rows against one model's schema and writes them straight into columns.
@@ -51,32 +75,43 @@ export class PredictionBuilder {
     private readonly now: number,
   ) {
     const schema = model.schema;
-    this.ts = new Float64Array(capacity);
+    const lookups = lookupsOf(schema);
+    this.featureIndex = lookups.features;
+    this.explainIndex = lookups.explanations;
+    this.labelIndex = lookups.labels;
+    this.positiveIndex = lookups.positiveIndex;
+    // one allocation for every numeric column and one for every dictionary's codes: a small
+    // request would otherwise allocate some thirty typed arrays
+    const numericColumns =
+      3 + lookups.numericFeatures + (this.positiveIndex >= 0 ? 1 : 0) + (schema.task === 'regression' ? 1 : schema.labels.length) + schema.explanation_features.length;
+    const f64 = new Float64Array(capacity * numericColumns);
+    const i32 = new Int32Array(capacity * (2 + schema.features.length - lookups.numericFeatures));
+    let nextF64 = 0;
+    let nextI32 = 0;
+    const column = () => f64.subarray(capacity * nextF64, capacity * ++nextF64);
+    const dict = () => new DictBuilder(capacity, i32.subarray(capacity * nextI32, capacity * ++nextI32));
+    this.ts = column();
     this.ids = new Array(capacity);
-    this.version = new DictBuilder(capacity);
+    this.version = dict();
     this.meta = new Array(capacity);
-    this.latency = new Float64Array(capacity);
-    this.featureIndex = new Map(schema.features.map((f, i) => [f.name, i]));
+    this.latency = column();
     for (const f of schema.features) {
       if (f.type === 'numeric') {
         this.featureSlot.push(this.numeric.length);
-        this.numeric.push(new Float64Array(capacity));
+        this.numeric.push(column());
       } else {
         this.featureSlot.push(this.categorical.length);
-        this.categorical.push(new DictBuilder(capacity));
+        this.categorical.push(dict());
       }
     }
-    this.confidence = new Float64Array(capacity);
-    this.labelIndex = new Map(schema.labels.map((l, i) => [l, i]));
-    this.positiveIndex = schema.task === 'binary_classification' && schema.positive_label !== undefined ? schema.labels.indexOf(schema.positive_label) : -1;
-    if (this.positiveIndex >= 0) this.score = new Float64Array(capacity);
-    if (schema.task === 'regression') this.value = new Float64Array(capacity);
+    this.confidence = column();
+    if (this.positiveIndex >= 0) this.score = column();
+    if (schema.task === 'regression') this.value = column();
     else {
-      this.label = new DictBuilder(capacity);
-      for (let i = 0; i < schema.labels.length; i++) this.probs.push(new Float64Array(capacity));
+      this.label = dict();
+      for (let i = 0; i < schema.labels.length; i++) this.probs.push(column());
     }
-    this.explainIndex = new Map(schema.explanation_features.map((f, i) => [f, i]));
-    for (let i = 0; i < schema.explanation_features.length; i++) this.explain.push(new Float64Array(capacity));
+    for (let i = 0; i < schema.explanation_features.length; i++) this.explain.push(column());
   }
 
   /** Validate one row; on success append it and return true, else push problems and return false. */

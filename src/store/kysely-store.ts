@@ -179,10 +179,15 @@ export abstract class KyselyStore implements Store {
   }
 
   async getModel(modelId: string): Promise<Model | null> {
-    const row = await this.db.selectFrom('models').selectAll().where('model_id', '=', modelId).executeTakeFirst();
+    const row = await this.modelRow(modelId);
     if (!row) return null;
     const schema = await this.getModelSchema(modelId, row.schema_version);
     return this.toModel(row, schema!);
+  }
+
+  /** The models row of an id (every ingest request reads it: backends may make it cheaper). */
+  protected async modelRow(modelId: string): Promise<DB['models'] | undefined> {
+    return this.db.selectFrom('models').selectAll().where('model_id', '=', modelId).executeTakeFirst();
   }
 
   async listModels(page: PageRequest): Promise<Page<Model>> {

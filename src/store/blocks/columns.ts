@@ -56,8 +56,9 @@ export class DictBuilder {
   readonly dict: string[] = [];
   readonly codes: Int32Array;
 
-  constructor(rows: number) {
-    this.codes = new Int32Array(rows);
+  /** `codes`, when given, is the storage to fill (`rows` long) */
+  constructor(rows: number, codes?: Int32Array) {
+    this.codes = codes ?? new Int32Array(rows);
   }
 
   set(row: number, value: string | null): void {
