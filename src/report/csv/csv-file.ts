@@ -104,13 +104,24 @@ export function splitRanges(path: string, dataStart: number, size: number, parts
   return cuts.map((start, k) => [start, k + 1 < cuts.length ? cuts[k + 1] : size]);
 }
 
+let spareBlock: Buffer | undefined;
+
+/**
+ * A block buffer of at least `size` bytes, reused from one range to the next on this thread:
+ * parsing is synchronous, and fresh memory costs page faults.
+ */
+function blockBuffer(size: number): Buffer {
+  if (!spareBlock || spareBlock.length < size) spareBlock = Buffer.allocUnsafe(Math.max(size, BLOCK + 1));
+  return spareBlock.subarray(0, size);
+}
+
 /** Parses one byte range of a file in blocks, so memory holds one block of text at a time. */
 export function parseRange(task: RangeTask): RangeResult {
   const parser = new ChunkParser(task.slots, task.fieldCount, 0, task.shared === true);
   const fd = openSync(task.path, 'r');
   try {
     // one spare byte after the data for the parser's end sentinel
-    let buf = Buffer.allocUnsafe(Math.min(BLOCK, Math.max(1, task.end - task.start)) + 1);
+    let buf = blockBuffer(Math.min(BLOCK, Math.max(1, task.end - task.start)) + 1);
     let carry = 0;
     let pos = task.start;
     let estimated = false;
