@@ -135,6 +135,21 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('incidents (%s)', (_n
     expect((await store.alerting.getIncident(analyzer.incident_id))!.status).toBe('resolved');
   });
 
+  it('concurrent analyses of one model make one alert and one incident (the model lock)', async () => {
+    const { id, model } = fresh();
+    clock.now = T0;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => s.alerting.onRecord(record(id, [finding('data_drift.psi.income', 'CRITICAL', 0.3 + i / 100), finding('data_drift.psi.age', 'CRITICAL')], clock.now), model)),
+    );
+    const decisions = results.flatMap((r) => r.outcomes.map((o) => o.decision));
+    expect(decisions.filter((d) => d === 'recorded')).toHaveLength(2); // one per metric
+    expect(decisions.filter((d) => d === 'deduplicated')).toHaveLength(6);
+    const incidents = await incidentsOf(id);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].alert_ids).toHaveLength(2);
+    expect(await deliveriesOf(incidents[0].incident_id)).toEqual(['1:trigger:pagerduty', '1:trigger:slack', '2:trigger:pagerduty', '2:trigger:slack']);
+  });
+
   it('resolution notices go out even when a silence matches the incident now', async () => {
     const { id, model } = fresh();
     clock.now = T0;
