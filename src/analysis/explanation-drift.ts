@@ -15,8 +15,21 @@ export interface ExplanationDrift {
   importance: { reference: Record<string, number>; current: Record<string, number> };
 }
 
+/**
+ * The bins explanation drift compares in: the reference's deciles per explanation feature of the
+ * baseline (no edges when it froze no sample). The window loader bins with these as it reads.
+ */
+export function explanationEdges(baseline: ProfileSummary, samples: Map<string, Float64Array>): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  for (const name of Object.keys(baseline.explanations)) {
+    const ref = samples.get(`x:${name}`);
+    out.set(name, ref && ref.length ? decileEdges(ref) : new Float64Array(0));
+  }
+  return out;
+}
+
 export function explanationDrift(baseline: ProfileSummary, samples: Map<string, Float64Array>, w: WindowData, thresholds: Thresholds): ExplanationDrift | null {
-  const names = [...w.explanations.keys()].filter((n) => baseline.explanations[n]);
+  const names = [...new Set([...w.explanations.keys(), ...(w.explanationBins?.keys() ?? [])])].filter((n) => baseline.explanations[n]);
   if (names.length === 0) return null;
   const features: ExplanationDrift['features'] = {};
   const refImp: Record<string, number> = {};
@@ -25,7 +38,7 @@ export function explanationDrift(baseline: ProfileSummary, samples: Map<string, 
     // the reference is sorted; the window's attributions are only binned and summed, never sorted
     const ref = samples.get(`x:${name}`);
     const edges = ref && ref.length ? decileEdges(ref) : new Float64Array(0);
-    const cur = binUnsorted(w.explanations.get(name)!, edges);
+    const cur = w.explanationBins?.get(name) ?? binUnsorted(w.explanations.get(name)!, edges);
     const meanAbs = cur.n ? cur.absSum / cur.n : null;
     const divergence = ref && ref.length && cur.n ? jensenShannon.computeShares({ referenceShares: sharesInBins(ref, edges), currentShares: cur.shares }).value : 0;
     features[name] = { divergence, severity: grade(divergence, thresholds.attribution_divergence), mean_abs_reference: baseline.explanations[name].mean_abs, mean_abs_current: meanAbs };

@@ -8,6 +8,7 @@ import type { BaselineRow, MonitoringRecordRow } from '../store/monitoring-store
 import type { Store } from '../store/store.js';
 import { type AnalysisArea, compareWithBaseline, periodOf, severityCounts } from './analyze.js';
 import { buildBaseline, loadBaseline } from './baseline-profile.js';
+import { explanationEdges } from './explanation-drift.js';
 import { mergeThresholds, type Thresholds } from './thresholds.js';
 import { type WindowData, windowFromColumns } from './window.js';
 import { loadWindow, type WindowLoadTiming } from './window-loader.js';
@@ -170,7 +171,8 @@ export class MonitoringService {
         const baseline = loadBaseline(baselineRow);
         const t0 = performance.now();
         const loadTiming: WindowLoadTiming = { count: 0, outcomes: 0, scan: 0, copy: 0 };
-        const w = await loadWindow(this.store, model, from, to, loadTiming);
+        // explanations are binned while the window loads (only their bins are compared)
+        const w = await loadWindow(this.store, model, from, to, { timing: loadTiming, explanationEdges: explanationEdges(baseline.summary, baseline.samples) });
         const t1 = performance.now();
         const areaTiming: Partial<Record<AnalysisArea, number>> = {};
         const result = await compareWithBaseline(this.store, model, baseline, w, now, thresholds, { extraTests: model.settings.drift_tests, timing: areaTiming });

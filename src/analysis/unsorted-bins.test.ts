@@ -25,6 +25,18 @@ describe('binUnsorted', () => {
     );
   });
 
+  it('bins the same with many edges (binary search) as with few', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { minLength: 17, maxLength: 40 }), fc.array(value, { minLength: 1, maxLength: 300 }), (e, current) => {
+        const edges = Float64Array.from(e).sort();
+        const values = Float64Array.from(current);
+        const kept = values.filter((v) => !Number.isNaN(v)).sort();
+        if (kept.length > 0) expect(Array.from(binUnsorted(values, edges).shares)).toEqual(Array.from(sharesInBins(kept, edges)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('puts a value equal to an edge in the bin that edge closes', () => {
     const got = binUnsorted(Float64Array.from([1, 2, 2, 3, NaN]), Float64Array.from([2]));
     expect(Array.from(got.shares)).toEqual([0.75, 0.25]);

@@ -7,6 +7,7 @@ import type { FieldProblem } from '../errors/catalog.js';
 import { PredictionBuilder } from '../ingest/prediction-builder.js';
 import type { Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { binUnsorted } from './unsorted-bins.js';
 import { loadWindow, type WindowLoadTiming } from './window-loader.js';
 
 const DAY = 86_400_000;
@@ -94,7 +95,7 @@ describe('loadWindow', () => {
     const from = T0 + 12 * 3_600_000 + 7;
     const to = T0 + 3 * DAY + 50 * 1000;
     const timing: WindowLoadTiming = { count: 0, outcomes: 0, scan: 0, copy: 0 };
-    const w = await loadWindow(store, model, from, to, timing);
+    const w = await loadWindow(store, model, from, to, { timing });
     const expected = rows.filter((r) => r.ts >= from && r.ts < to);
     expect(w.rows).toBe(expected.length);
     expect(w.labelled).toBe(expected.filter((r) => r.actual !== undefined).length);
@@ -119,6 +120,18 @@ describe('loadWindow', () => {
       expect(w.confidence![i]).toBe(0.5);
     }
     expect(seen.size).toBe(expected.length);
+  });
+
+  it('bins explanations while loading, exactly as binning the loaded column afterwards', async () => {
+    const from = T0 + 6 * 3_600_000;
+    const to = T0 + 3 * DAY + 10_000;
+    const kept = await loadWindow(store, model, from, to);
+    const edges = Float64Array.from([0.05, 0.2, 0.2000001, 0.5, 0.8]);
+    const binned = await loadWindow(store, model, from, to, { explanationEdges: new Map([['x', edges]]) });
+    expect(binned.explanations.has('x')).toBe(false);
+    expect(binned.rows).toBe(kept.rows);
+    expect(binned.explanationBins!.get('x')).toEqual(binUnsorted(kept.explanations.get('x')!, edges));
+    expect(binned.explanationBins!.get('x')!.n).toBe(kept.rows);
   });
 
   it('joins actual values for a regression model (rows without an outcome stay NaN)', async () => {

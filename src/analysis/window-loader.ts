@@ -17,9 +17,17 @@ export interface WindowLoadTiming {
 /**
  * Load a model's predictions with `from <= ts < to` (and their outcomes) as one window. Blocks
  * are copied as they arrive, so only one decoded block is alive at a time; outcomes are joined
- * on the way (window-builder's OutcomeJoin), so ids are never kept for the whole window.
+ * on the way (window.ts OutcomeJoin), so ids are never kept for the whole window. With
+ * `explanationEdges`, those explanations are binned on the way instead of kept (analysis).
  */
-export async function loadWindow(store: Store, model: Model, from: number, to: number, timing?: WindowLoadTiming): Promise<WindowData> {
+export async function loadWindow(
+  store: Store,
+  model: Model,
+  from: number,
+  to: number,
+  options: { timing?: WindowLoadTiming; explanationEdges?: Map<string, Float64Array> } = {},
+): Promise<WindowData> {
+  const timing = options.timing;
   let t = performance.now();
   const lap = (key: keyof WindowLoadTiming) => {
     const now = performance.now();
@@ -31,7 +39,7 @@ export async function loadWindow(store: Store, model: Model, from: number, to: n
   const outcomes = await store.scanOutcomeColumns(model.model_id, from, to, model.schema.task === 'regression' ? 'value' : 'label');
   const join = outcomes.rows > 0 ? outcomeJoin(model.schema, outcomes) : undefined;
   lap('outcomes');
-  const builder = new WindowBuilder(model.schema, total, join);
+  const builder = new WindowBuilder(model.schema, total, { join, explanationEdges: options.explanationEdges });
   lap('copy');
   for await (const block of store.scanPredictions({ model_id: model.model_id, from, to, columns: analysisColumns(model.schema, join !== undefined), views: true })) {
     lap('scan');

@@ -2,6 +2,7 @@ import type { ModelSchema } from '../domain/model-schema.js';
 import { COL, type ColumnSet, type DictColumn } from '../store/blocks/columns.js';
 import type { OutcomeColumns } from '../store/outcome-queries.js';
 import { OutcomeIndex } from './outcome-index.js';
+import { type UnsortedBins, UnsortedBinner } from './unsorted-bins.js';
 
 /**
  * A sample of predictions as typed columns: the analysis window, or the validation data a
@@ -22,6 +23,11 @@ export interface WindowData {
   /** predicted value (regression) */
   value: Float64Array | null;
   explanations: Map<string, Float64Array>;
+  /**
+   * explanations binned while loading instead of kept (see WindowOptions.explanationEdges):
+   * those features are absent from `explanations`
+   */
+  explanationBins?: Map<string, UnsortedBins>;
   latency: Float64Array;
   /** actual label index per row (-1 where no outcome) */
   actualLabel: Int32Array | null;
@@ -52,13 +58,26 @@ export function outcomeJoin(schema: ModelSchema, outcomes: OutcomeColumns): Outc
   return { index: new OutcomeIndex(outcomes), labelCode, value: null };
 }
 
+/** What a window builder does besides copying columns. */
+export interface WindowOptions {
+  /** outcomes to attach: each row's is looked up as its block passes (by time, then id) */
+  join?: OutcomeJoin;
+  /**
+   * explanation features to bin against these edges (the baseline's deciles) block by block
+   * instead of keeping their values: explanation drift needs only the bins and Σ|value|
+   */
+  explanationEdges?: Map<string, Float64Array>;
+}
+
 /**
  * Copy column sets (blocks) into one window, block by block; `total` sizes the arrays (they
- * grow when more rows come). With `join`, each row's outcome is looked up as its block passes
- * (by prediction time, then id), so ids are never kept for the whole window.
+ * grow when more rows come). With a join, outcomes are attached on the way, so ids are never
+ * kept for the whole window.
  */
 export class WindowBuilder {
   private readonly w: WindowData;
+  private readonly join?: OutcomeJoin;
+  private readonly binners = new Map<string, UnsortedBinner>();
   private readonly dictIndex = new Map<string, Map<string, number>>();
   private readonly labelIndex: Map<string, number>;
   private readonly k: number;
@@ -67,8 +86,9 @@ export class WindowBuilder {
   constructor(
     private readonly schema: ModelSchema,
     private total: number,
-    private readonly join?: OutcomeJoin,
+    options: WindowOptions = {},
   ) {
+    const join = (this.join = options.join);
     const k = (this.k = schema.labels.length);
     const classification = schema.task !== 'regression';
     const withOutcomes = join !== undefined && join.index.size > 0;
@@ -76,25 +96,30 @@ export class WindowBuilder {
       rows: 0,
       numeric: new Map(),
       categorical: new Map(),
-      label: classification ? new Int32Array(total).fill(-1) : null,
-      confidence: classification ? new Float64Array(total).fill(NaN) : null,
-      score: schema.task === 'binary_classification' ? new Float64Array(total).fill(NaN) : null,
-      probabilities: classification ? new Float64Array(total * k).fill(NaN) : null,
-      value: classification ? null : new Float64Array(total).fill(NaN),
+      // every block writes its rows of every array (missing where it lacks the column): no fill here
+      label: classification ? new Int32Array(total) : null,
+      confidence: classification ? new Float64Array(total) : null,
+      score: schema.task === 'binary_classification' ? new Float64Array(total) : null,
+      probabilities: classification ? new Float64Array(total * k) : null,
+      value: classification ? null : new Float64Array(total),
       explanations: new Map(),
-      latency: new Float64Array(total).fill(NaN),
+      latency: new Float64Array(total),
       actualLabel: withOutcomes && classification ? new Int32Array(total).fill(-1) : null,
       actualValue: withOutcomes && !classification ? new Float64Array(total).fill(NaN) : null,
       labelled: 0,
     };
     for (const f of schema.features) {
-      if (f.type === 'numeric') this.w.numeric.set(f.name, new Float64Array(total).fill(NaN));
+      if (f.type === 'numeric') this.w.numeric.set(f.name, new Float64Array(total));
       else {
-        this.w.categorical.set(f.name, { kind: 'dict', dict: [], codes: new Int32Array(total).fill(-1) });
+        this.w.categorical.set(f.name, { kind: 'dict', dict: [], codes: new Int32Array(total) });
         this.dictIndex.set(f.name, new Map());
       }
     }
-    for (const f of schema.explanation_features) this.w.explanations.set(f, new Float64Array(total).fill(NaN));
+    for (const f of schema.explanation_features) {
+      const edges = options.explanationEdges?.get(f);
+      if (edges) this.binners.set(f, new UnsortedBinner(edges));
+      else this.w.explanations.set(f, new Float64Array(total));
+    }
     this.labelIndex = new Map(schema.labels.map((l, i) => [l, i]));
   }
 
@@ -104,13 +129,18 @@ export class WindowBuilder {
     if (at + n > this.total) this.grow(Math.max(at + n, this.total * 2));
     const c = set.columns;
     const copyF64 = (name: string, into: Float64Array | null) => {
+      if (!into) return;
       const col = c.get(name);
-      if (into && col && col.kind === 'f64') into.set(col.values, at);
+      if (col && col.kind === 'f64') into.set(col.values, at);
+      else into.fill(NaN, at, at + n);
     };
     for (const [name, arr] of w.numeric) copyF64(COL.feature(name), arr);
     for (const [name, target] of w.categorical) {
       const col = c.get(COL.feature(name));
-      if (!col || col.kind !== 'dict') continue;
+      if (!col || col.kind !== 'dict') {
+        target.codes.fill(-1, at, at + n);
+        continue;
+      }
       const index = this.dictIndex.get(name)!;
       const remap = col.dict.map((v) => {
         let code = index.get(v);
@@ -129,6 +159,11 @@ export class WindowBuilder {
       }
     }
     for (const [name, arr] of w.explanations) copyF64(COL.explanation(name), arr);
+    for (const [name, binner] of this.binners) {
+      const col = c.get(COL.explanation(name));
+      if (col && col.kind === 'f64') binner.add(col.values);
+      else binner.addMissing(n);
+    }
     copyF64(COL.confidence, w.confidence);
     copyF64(COL.score, w.score);
     copyF64(COL.value, w.value);
@@ -139,14 +174,14 @@ export class WindowBuilder {
       const codes = label.codes;
       const out = w.label;
       for (let i = 0; i < n; i++) out[at + i] = codes[i] < 0 ? -1 : remap[codes[i]];
-    }
+    } else if (w.label) w.label.fill(-1, at, at + n);
     if (w.probabilities) {
       const probs = w.probabilities;
       for (let l = 0; l < k; l++) {
         const col = c.get(COL.probability(schema.labels[l]));
-        if (!col || col.kind !== 'f64') continue;
-        const values = col.values;
-        for (let i = 0, j = at * k + l; i < n; i++, j += k) probs[j] = values[i];
+        const values = col && col.kind === 'f64' ? col.values : null;
+        if (values) for (let i = 0, j = at * k + l; i < n; i++, j += k) probs[j] = values[i];
+        else for (let i = 0, j = at * k + l; i < n; i++, j += k) probs[j] = NaN;
       }
     }
     if (this.join && (w.actualLabel || w.actualValue)) this.joinOutcomes(set, this.join);
@@ -203,6 +238,7 @@ export class WindowBuilder {
   }
 
   finish(): WindowData {
+    if (this.binners.size) this.w.explanationBins = new Map([...this.binners].map(([name, b]) => [name, b.result()]));
     return trim(this.w, this.at, this.k);
   }
 }

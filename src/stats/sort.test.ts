@@ -72,6 +72,34 @@ describe('sortFloat64', () => {
   });
 });
 
+describe('sortFloat64 on numbers with few decimals (the counting path)', () => {
+  /** a number with at most `d` decimals, as a client would log it */
+  const decimal = (d: number, range: number) => fc.integer({ min: -range, max: range }).map((k) => k / 10 ** d);
+
+  it('orders like Float64Array.prototype.sort, -0 before +0, whatever the number of decimals', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9 }).chain((d) => fc.array(fc.oneof(decimal(d, 5000), fc.constantFrom(0, -0)), { minLength: 2048, maxLength: 4000 })),
+        (values) => {
+          const input = Float64Array.from(values);
+          sameOrder(sortFloat64(input.slice()), input.slice().sort());
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('falls back to the radix sort when keys span too widely or one value has more decimals, a NaN or an infinity', () => {
+    const wide = Float64Array.from({ length: 4096 }, (_, i) => (i % 2 ? 1e9 : -1e9) + i);
+    sameOrder(sortFloat64(wide.slice()), wide.slice().sort());
+    for (const odd of [0.123456789012, Number.NaN, Infinity, -Infinity, 1e300]) {
+      const mixed = Float64Array.from({ length: 4096 }, (_, i) => ((i * 37) % 1000) / 100);
+      mixed[2000] = odd;
+      sameOrder(sortFloat64(mixed.slice()), mixed.slice().sort());
+    }
+  });
+});
+
 describe('prepareNumeric', () => {
   it('drops null, undefined, NaN and ±Infinity and counts them as missing', () => {
     const sample = prepareNumeric([3, null, 1, Number.NaN, undefined, Infinity, -Infinity, 2]);

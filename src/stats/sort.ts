@@ -16,14 +16,17 @@ const PASSES = 6;
  * Sorts `values` in place in ascending numeric order and returns it, like
  * `Float64Array.prototype.sort()`: -0 before +0, NaN last.
  *
- * Large arrays go through an LSD radix sort on the IEEE-754 bit patterns (six 11-bit digits, one
- * counting pass for all digit histograms, passes whose digit is the same for every value skipped).
+ * Large arrays of numbers with few decimals are sorted by counting their decimal keys
+ * (sortDecimal); other large arrays go through an LSD radix sort on the IEEE-754 bit patterns
+ * (six 11-bit digits, one counting pass for all digit histograms, passes whose digit is the same
+ * for every value skipped).
  * The bit pattern of a double orders like its value once the sign bit is flipped for positives and
  * every bit is flipped for negatives. Small arrays use the builtin sort.
  */
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN_LENGTH) return values.sort();
+  if (sortDecimal(values)) return values;
   const scratch = new Float64Array(n);
   // (lo, hi) word pairs: the little-endian layout of every platform Node runs on
   let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
@@ -74,6 +77,60 @@ export function sortFloat64(values: Float64Array): Float64Array {
     out[2 * i + 1] = hi ^ (wasNegative | 0x80000000);
   }
   return values;
+}
+
+/** Most decimals tried by the counting path: 10^9·|v| must stay an exact integer for sensible ranges. */
+const MAX_DECIMALS = 9;
+const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
+
+/**
+ * Sorting by counting for numbers written with few decimals (counts, ages, prices, ratios rounded
+ * to a few places: most logged features). A value v with d decimals is the integer key
+ * k = round(v·10^d), and k / 10^d gives back v exactly; when every value passes that check for
+ * some d ≤ 9 and the keys span at most max(65,536, 4n) integers (4M at most), counting the keys
+ * sorts the values in three passes, where the radix sort makes seven. Returns false, with
+ * `values` untouched, when that does not hold (a try stops at the first value that fails it).
+ * -0 keeps its place before +0; NaN and infinities never pass.
+ */
+function sortDecimal(values: Float64Array): boolean {
+  const n = values.length;
+  const maxBuckets = Math.min(1 << 22, Math.max(1 << 16, 4 * n));
+  for (let d = 0; d <= MAX_DECIMALS; d++) {
+    const scale = POW10[d];
+    let min = Infinity;
+    let max = -Infinity;
+    let i = 0;
+    for (; i < n; i++) {
+      const v = values[i];
+      const k = Math.round(v * scale);
+      if (k / scale !== v || !(Math.abs(k) <= Number.MAX_SAFE_INTEGER)) break;
+      if (k < min) min = k;
+      if (k > max) max = k;
+    }
+    if (i < n) continue;
+    if (max - min >= maxBuckets) return false;
+    const counts = new Uint32Array(max - min + 1);
+    let negativeZeros = 0;
+    for (let j = 0; j < n; j++) {
+      const v = values[j];
+      if (v === 0 && 1 / v < 0) negativeZeros++;
+      counts[Math.round(v * scale) - min]++;
+    }
+    let at = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const c = counts[b];
+      if (c === 0) continue;
+      const key = min + b;
+      if (key === 0 && negativeZeros > 0) {
+        values.fill(-0, at, at + negativeZeros);
+        values.fill(0, at + negativeZeros, at + c);
+      } else if (c === 1) values[at] = key / scale;
+      else values.fill(key / scale, at, at + c);
+      at += c;
+    }
+    return true;
+  }
+  return false;
 }
 
 function isSingleBucket(counts: Uint32Array, base: number, n: number): boolean {

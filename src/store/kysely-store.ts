@@ -56,6 +56,10 @@ export interface PredictionKey {
 
 const ID_ONLY: ReadonlySet<string> = new Set([COL.predictionId]);
 
+/** A window scan reads blobs in chunks of at most this many rows (or blocks). */
+const SCAN_CHUNK_ROWS = 10_000;
+const SCAN_CHUNK_BLOCKS = 64;
+
 /** Block metadata as stored next to the blob. */
 export interface BlockRow {
   id: number;
@@ -276,14 +280,17 @@ export abstract class KyselyStore implements Store {
   async *scanPredictions(query: PredictionScan): AsyncIterable<PredictionBlock> {
     const blocks = await this.blocksInRange(query.model_id, query.from, query.to);
     const only = query.columns ? new Set([...query.columns, COL.ts]) : undefined;
-    // read blobs a few at a time: bounded memory, few round trips
-    const chunk = 16;
-    for (let i = 0; i < blocks.length; i += chunk) {
-      const part = blocks.slice(i, i + chunk);
+    // read blobs a few at a time (about SCAN_CHUNK_ROWS rows): bounded memory, few round trips
+    for (let i = 0; i < blocks.length; ) {
+      let end = i + 1;
+      for (let rows = blocks[i].row_count; end < blocks.length && end - i < SCAN_CHUNK_BLOCKS && rows + blocks[end].row_count <= SCAN_CHUNK_ROWS; end++) rows += blocks[end].row_count;
+      const part = blocks.slice(i, end);
+      i = end;
       const data = await this.readBlockData(part.map((b) => b.id));
       for (const b of part) {
         const blob = data.get(b.id);
         if (!blob) continue; // deleted by retention between the two reads
+        data.delete(b.id); // let it go as soon as the reader is done with the block
         const cols = decodeColumns(blob, only, query.views === true);
         const inRange = b.min_ts >= query.from && b.max_ts < query.to ? cols : filterByTime(cols, query.from, query.to);
         if (inRange.rows > 0) yield { schema_version: b.schema_version, columns: inRange };

@@ -55,7 +55,9 @@ export class SqliteStore extends KyselyStore {
     raw.pragma('foreign_keys = ON');
     raw.pragma('cache_size = -65536');
     raw.pragma('temp_store = MEMORY');
-    raw.pragma('mmap_size = 268435456');
+    // no mmap: a window scan reads hundreds of MB of blobs once, and mapped pages count in the
+    // process's RSS (bench/analyze: peak 660 -> 430 MB, same CPU time)
+    raw.pragma('mmap_size = 0');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
     return new SqliteStore(raw, db, {
       root: db,
