@@ -19,6 +19,7 @@ import { KeyVerifier } from './auth/api-keys.js';
 import type { AppContext } from './context.js';
 import { registerAuth } from './plugins/auth.js';
 import { errorBody, registerErrorHandler } from './plugins/errors.js';
+import { registerDrain } from './plugins/drain.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { alertingRoutes } from './routes/alerting.js';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   for (const secret of delivery.secrets) logSecrets.add(secret);
   const alerting = await createAlerting(store, config.extensions, clock, (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg), delivery.configuredNames);
   metrics.alerting.setSource(alertingSnapshotFrom(store, clock));
+  metrics.alerting.declareChannels(delivery.channels.names());
   alerting.service.onAlert((alert) => metrics.alerting.alertCreated(alert.severity));
   const ctx: AppContext = {
     config,
@@ -120,6 +122,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/v1\/(alerts|incidents|integrations)\b/.test(request.url)) delivery.bell.ring();
   });
   registerRequestContext(app);
+  registerDrain(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
