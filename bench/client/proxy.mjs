@@ -1,0 +1,94 @@
+/**
+ * What `driftwatch proxy` adds to a model server's latency. A loopback model server (its own
+ * process), driftwatch (from dist, temp SQLite) and the proxy (the built CLI, its own process,
+ * logging every call to that driftwatch). The same open-loop load, RATE requests/s (default
+ * 1,000) for DURATION seconds (default 10, after a 1 s warm-up), is sent straight to the model server and
+ * through the proxy, alternating, REPEAT times (default 3). Latency is each request's
+ * send-to-last-byte time over keep-alive connections.
+ */
+import { join } from 'node:path';
+import { DIST, MODEL_ID, median, poster, prediction, quantile, rng, startDriftwatch, startProcess } from './lib.mjs';
+
+async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
+  const c = poster(baseUrl, { sockets: 256 });
+  const total = Math.round(rate * (seconds + warmupSeconds));
+  const warmup = Math.round(rate * warmupSeconds);
+  const latencies = [];
+  const statuses = {};
+  let sent = 0;
+  let done = 0;
+  const t0 = performance.now();
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      while (sent < due) {
+        const i = sent++;
+        c.post('/predict', bodies[i % bodies.length]).then(
+          (res) => {
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            if (i >= warmup) latencies.push(res.ms);
+            if (++done === total) resolve();
+          },
+          () => {
+            statuses.error = (statuses.error ?? 0) + 1;
+            if (++done === total) resolve();
+          },
+        );
+      }
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  c.close();
+  latencies.sort((a, b) => a - b);
+  const achieved = (total / (performance.now() - t0)) * 1000;
+  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), max: latencies[latencies.length - 1], statuses, achieved };
+}
+
+export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), seconds = Number(process.env.DURATION ?? 10), repeat = Number(process.env.REPEAT ?? 3) } = {}) {
+  const dw = await startDriftwatch();
+  const model = await startProcess([new URL('./model-server.mjs', import.meta.url).pathname], /model listening on (http:\/\/[\d.:]+)/);
+  const proxy = await startProcess(
+    [join(DIST, 'cli/main.js'), 'proxy', '--listen', '127.0.0.1:0', '--target', model.match[1], '--model', MODEL_ID, '--url', dw.url, '--api-key', dw.key],
+    /proxy listening on (http:\/\/[\d.:]+)/,
+  );
+  try {
+    const r = rng(11);
+    const bodies = Array.from({ length: 5000 }, () => Buffer.from(JSON.stringify({ features: prediction(r).features })));
+    const runs = { direct: [], proxy: [] };
+    for (let k = 0; k < repeat; k++) {
+      for (const which of k % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct']) {
+        const res = await openLoop(which === 'direct' ? model.match[1] : proxy.match[1], bodies, rate, seconds);
+        runs[which].push(res);
+        console.error(`#${k + 1} ${which.padEnd(6)} p50 ${res.p50.toFixed(3)} ms  p99 ${res.p99.toFixed(3)} ms  p99.9 ${res.p999.toFixed(3)} ms  max ${res.max.toFixed(1)} ms  ${JSON.stringify(res.statuses)} at ${res.achieved.toFixed(0)}/s`);
+      }
+    }
+    // how many calls the proxy logged to driftwatch (all of them, once flushed)
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const c = poster(dw.url, { token: dw.key });
+    const counts = await fetch(`${dw.url}/api/v1/predictions/counts?model_id=${MODEL_ID}&from=2000-01-01`, { headers: { authorization: `Bearer ${dw.key}` } }).then((x) => x.json());
+    c.close();
+    const m = (which, key) => median(runs[which].map((x) => x[key]));
+    return {
+      rate,
+      seconds,
+      repeat,
+      direct: { p50: m('direct', 'p50'), p99: m('direct', 'p99'), p999: m('direct', 'p999') },
+      proxy: { p50: m('proxy', 'p50'), p99: m('proxy', 'p99'), p999: m('proxy', 'p999') },
+      addedP50Ms: m('proxy', 'p50') - m('direct', 'p50'),
+      addedP99Ms: m('proxy', 'p99') - m('direct', 'p99'),
+      proxiedRequests: Math.round(rate * (seconds + 1)) * repeat,
+      loggedToDriftwatch: counts.total,
+      runs,
+    };
+  } finally {
+    await proxy.stop();
+    await model.stop();
+    await dw.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await measureProxy();
+  console.log(JSON.stringify({ ...r, runs: undefined }, null, 2));
+}
