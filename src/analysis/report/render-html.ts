@@ -106,6 +106,7 @@ function driftTable(features: readonly FeatureDrift[]): string {
               t.drift_detected ? '<span class="DRIFT">DRIFT</span>' : 'OK',
             ]),
           ) +
+          (f.skipped ?? []).map((k) => `<p class="meta">${esc(k.test)} skipped: ${esc(k.reason)}</p>`).join('') +
           '</details>';
     return [
       `<b>${esc(f.name)}</b>${details}`,

@@ -24,6 +24,8 @@ export function renderText(report: DriftReport): string {
   out.push(...driftTable(report.features));
   const extra = report.features.some((f) => f.tests.some((t) => t.test !== f.decided_by && t.test !== 'psi'));
   if (extra) out.push('', 'ALL TESTS:', ...testsTable(report.features));
+  const skipped = report.features.flatMap((f) => (f.skipped ?? []).map((k) => [f.name, k.test, k.reason]));
+  if (skipped.length > 0) out.push('', 'SKIPPED TESTS (not applicable to the data):', ...table(['Feature Name', 'Test', 'Reason'], skipped));
   if (report.prediction) {
     out.push('', 'PREDICTION DRIFT:', ...driftTable(report.prediction.columns));
     if (report.prediction.metrics.length > 0) out.push('', ...metricsTable(report.prediction.metrics));

@@ -44,7 +44,7 @@ function sampleReport(): DriftReport {
         severity: 'CRITICAL',
         distribution: { kind: 'categorical', categories: ['<b>bold</b>', 'plain'], reference: [0.5, 0.5], current: [0.2, 0.7], other: { reference: 0, current: 0.1 } },
       }),
-      feature({ name: 'rsi_14', drift_detected: true, psi: 0.18, severity: 'WARNING' }),
+      feature({ name: 'rsi_14', drift_detected: true, psi: 0.18, severity: 'WARNING', skipped: [{ test: 'fisher_exact', reason: 'needs a binary feature' }] }),
       feature({ name: 'empty', decided_by: null, tests: [], psi: null, note: 'no values to test in the current data', distribution: undefined }),
     ],
     fairness: {
@@ -112,6 +112,10 @@ describe('renderText', () => {
     expect(lines[start + 1].replace(/-/g, '')).toBe('|'.repeat(bars.length));
   });
 
+  it('lists the tests that did not apply', () => {
+    expect(text).toMatch(/SKIPPED TESTS \(not applicable to the data\):\nFeature Name \| Test +\| Reason\n.*\nrsi_14 +\| fisher_exact \| needs a binary feature/);
+  });
+
   it('has the fairness and performance sections', () => {
     expect(text).toContain('FAIRNESS: gender (severity CRITICAL; rates against male)');
     expect(text).toContain(`Note: group ${EVIL} has 20 rows (< 30): reported, not judged`);
@@ -152,5 +156,6 @@ describe('renderHtml', () => {
     expect(html).toContain('<h2>Fairness</h2>');
     expect(html).toContain('<h2>Performance</h2>');
     expect(html).toMatch(/<summary>2 tests<\/summary>/);
+    expect(html).toContain('<p class="meta">fisher_exact skipped: needs a binary feature</p>');
   });
 });
