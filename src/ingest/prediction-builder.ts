@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../errors/catalog.js';
 import type { Model, ModelSchema } from '../domain/model-schema.js';
 import { uuidv7 } from '../domain/ids.js';
-import { parseTimestamp } from '../domain/time.js';
+import { parseTimestampFast } from './fast-time.js';
 import { COL, type Column, type ColumnSet, DictBuilder } from '../store/blocks/columns.js';
 import { clip, isPrintableId, isWellFormed, nestedDeeperThan } from './text-checks.js';
 
@@ -140,7 +140,7 @@ export class PredictionBuilder {
     }
     let ts = this.now;
     if (input.timestamp !== undefined && input.timestamp !== null) {
-      ts = parseTimestamp(input.timestamp);
+      ts = parseTimestampFast(input.timestamp);
       if (Number.isNaN(ts)) bad('timestamp', 'must be an ISO-8601 date-time or epoch milliseconds');
     }
 
