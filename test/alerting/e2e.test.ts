@@ -34,7 +34,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.name, f] as const))('analysis to inc
   });
 
   it('a clean window raises no alert', async () => {
-    await logTraffic(t, 10_000, { seed: 2, from: T0 - DAY, to: T0, idPrefix: 'clean-' });
+    await logTraffic(t, 5_000, { seed: 2, from: T0 - DAY, to: T0, idPrefix: 'clean-' });
     const r = await analyze();
     expect(r.status).toBe('completed');
     expect(await alerts()).toEqual([]);
@@ -43,7 +43,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.name, f] as const))('analysis to inc
 
   it('a planted CRITICAL finding opens exactly one incident, one alert and its outbox rows', async () => {
     t.clock.now = T0 + 2 * DAY;
-    await logTraffic(t, 10_000, { seed: 3, from: t.clock.now - DAY, to: t.clock.now, idPrefix: 'drift1-', incomeShift: 1.3 });
+    await logTraffic(t, 5_000, { seed: 3, from: t.clock.now - DAY, to: t.clock.now, idPrefix: 'drift1-', incomeShift: 1.3 });
     const r = await analyze();
     const critical = r.findings.filter((f: { severity: string }) => f.severity === 'CRITICAL').map((f: { metric: string }) => f.metric);
     expect(critical).toEqual(['data_drift.psi.income']);
@@ -77,7 +77,7 @@ describe.each(STORE_FACTORIES.map((f) => [f.name, f] as const))('analysis to inc
   it('three clean analyses resolve the incident and queue resolve rows for its channels', async () => {
     for (let i = 0; i < 3; i++) {
       t.clock.now += 2 * DAY;
-      await logTraffic(t, 5_000, { seed: 10 + i, from: t.clock.now - DAY, to: t.clock.now, idPrefix: `clean${i}-` });
+      await logTraffic(t, 3_000, { seed: 10 + i, from: t.clock.now - DAY, to: t.clock.now, idPrefix: `clean${i}-` });
       expect((await analyze()).max_severity).toBe('INFO');
     }
     const [incident] = await incidents();
