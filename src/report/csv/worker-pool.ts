@@ -119,6 +119,15 @@ export class ThreadRunner implements TaskRunner {
       });
     });
     for (const w of workers) w.postMessage({ batch, claims, tasks });
+    if (options.beforeCallerWorks) {
+      try {
+        await options.beforeCallerWorks();
+      } catch (e) {
+        // the workers finish the batch unheard; its results are dropped
+        this.waiting.delete(batch);
+        throw e;
+      }
+    }
     for (let i = tasks.length - 1; i >= 0 && this.callerWorks; i--) {
       if (Atomics.compareExchange(claims, i, 0, 2) !== 0) continue;
       try {
