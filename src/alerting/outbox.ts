@@ -1,6 +1,7 @@
 import { newId } from './ids.js';
 import { toIso } from '../domain/time.js';
 import type { Alert, Delivery, DeliveryKind, Incident } from './types.js';
+import { currentRequestId } from '../observability/log-context.js';
 
 /**
  * Outbox rows: what the delivery worker sends, written in the same transaction as the change
@@ -80,6 +81,8 @@ export function outboxRows(event: OutboxEvent, channels: readonly string[], sequ
       alert: event.alert ? `/alerts/${event.alert.alert_id}` : null,
       incident: event.incident ? `/incidents/${event.incident.incident_id}` : null,
     },
+    // the request that caused this event (an analysis, a trigger): the delivery worker logs it
+    request_id: currentRequestId() ?? null,
   };
   return [...new Set(channels)].map((channel) => ({
     delivery_id: newId('DLV', now),

@@ -64,7 +64,10 @@ export async function startServer(
       setup: app.ctx.delivery,
       publicUrl: config.server.public_url,
       log: (level, msg, fields) => app.log[level](fields ?? {}, msg),
-      observer: { attempt: (a) => app.ctx.metrics.alerting.deliveryAttempt(a.channel, a.ok, a.durationMs / 1000) },
+      observer: {
+        attempt: (a) => app.ctx.metrics.alerting.deliveryAttempt(a.channel, a.ok, a.durationMs / 1000),
+        failed: (d) => app.ctx.metrics.alerting.deliveryGivenUp(d.channel),
+      },
       readiness: app.ctx.readiness,
     }) ?? undefined;
   const analyses = scheduler ? new AnalysisScheduling(scheduler, store, app.ctx.monitoring, { ...options.scheduling, log: app.log }) : undefined;

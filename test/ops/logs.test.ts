@@ -1,13 +1,16 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { LOAN_MODEL, loanTraffic } from '../../src/demo/loan-model.js';
+import { startDeliveryWorker } from '../../src/alerting/delivery/start-delivery.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { buildApp } from '../../src/server/app.js';
 import { sqliteFactory } from '../store/store-fixtures.js';
 
 const HOUR = 3_600_000;
-const WEBHOOK_URL = 'https://hooks.example.test/services/T0DW/B0DW/WebhookPathSecret42';
+const WEBHOOK_PATH = '/services/T0DW/B0DW/WebhookPathSecret42';
 const WEBHOOK_SECRET = 'whsec-logs-test-very-secret-0042';
 const METRICS_TOKEN = 'metrics-scrape-token-0042';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,7 +33,10 @@ describe('structured logs', () => {
   const lines: string[] = [];
   let app: FastifyInstance;
   let cleanup: () => Promise<void>;
-  const secrets: string[] = [WEBHOOK_URL, WEBHOOK_SECRET, METRICS_TOKEN];
+  let receiver: Server;
+  const received: string[] = [];
+  let webhookUrl: string;
+  const secrets: string[] = [WEBHOOK_PATH, WEBHOOK_SECRET, METRICS_TOKEN];
   let admin: string;
   const parsed = () => lines.map((l) => JSON.parse(l) as Line);
   const send = (method: 'GET' | 'POST', url: string, key: string | null, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
@@ -38,10 +44,19 @@ describe('structured logs', () => {
   const expectStatus = (res: LightMyRequestResponse, status: number) => expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
 
   beforeAll(async () => {
+    // the webhook channel's receiver
+    receiver = createServer((req, res) => {
+      received.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+    secrets.push(webhookUrl);
     const s = await sqliteFactory.create();
     cleanup = s.cleanup;
     const config = loadConfig({ env: { LOG_LEVEL: 'debug', DRIFTWATCH_METRICS_TOKEN: METRICS_TOKEN } });
-    config.extensions = { channels: { ops: { type: 'webhook', url: WEBHOOK_URL, secret: WEBHOOK_SECRET } } };
+    config.extensions = { channels: { ops: { type: 'webhook', url: webhookUrl, secret: WEBHOOK_SECRET } } };
     app = await buildApp({ config, store: s.store, logger: { stream: { write: (l: string) => lines.push(l) } } });
     await app.ready();
     admin = (await createApiKey(s.store, 'admin', ['admin'], Date.now())).token;
@@ -50,6 +65,7 @@ describe('structured logs', () => {
   afterAll(async () => {
     await app?.close();
     await cleanup?.();
+    receiver?.close();
   });
 
   it('runs the product end to end while logging', async () => {
@@ -69,7 +85,17 @@ describe('structured logs', () => {
     expectStatus(analysis, 200);
     expect(analysis.headers['x-request-id']).toBe('req-analyze-1');
     expect((analysis.json() as { status: string }).status).toBe('completed');
-    expectStatus(await send('POST', '/api/v1/alerts/trigger', ingest, { severity: 'CRITICAL', model_id: LOAN_MODEL.model_id, metrics: [{ metric_name: 'latency.p99', value: 2.5, threshold: 1 }], channels: ['ops'] }), 200);
+    const trigger = { severity: 'CRITICAL', model_id: LOAN_MODEL.model_id, metrics: [{ metric_name: 'latency.p99', value: 2.5, threshold: 1 }], channels: ['ops'] };
+    expectStatus(await send('POST', '/api/v1/alerts/trigger', ingest, trigger, { 'x-request-id': 'req-trigger-1' }), 200);
+    // the delivery worker sends what the requests put in the outbox, logging through the app's logger
+    const delivery = startDeliveryWorker({ store: app.ctx.store, setup: app.ctx.delivery, publicUrl: 'http://127.0.0.1:8080', log: (level, msg, fields) => app.log[level](fields ?? {}, msg) })!;
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!parsed().some((l) => l.msg === 'delivered' && l.request_id === 'req-trigger-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await delivery.stop();
+    }
+    expect(received.length).toBeGreaterThanOrEqual(1);
     expectStatus(await send('GET', '/api/v1/incidents', admin), 200);
     expectStatus(await send('GET', '/api/v1/alerts', admin), 200);
     expectStatus(await send('GET', '/api/v1/rules', admin), 200);
@@ -99,6 +125,10 @@ describe('structured logs', () => {
     // the analysis lines belong to that request only
     expect(all.filter((l) => l.msg === 'analysis recorded').map((l) => l.request_id)).toEqual(['req-analyze-1']);
     expect(all.filter((l) => l.request_id === 'req-register-1').map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+    // deliveries carry the id of the request that caused them (stored with the outbox row)
+    const delivered = all.filter((l) => l.msg === 'delivered');
+    expect(delivered.find((l) => l.request_id === 'req-trigger-1')).toMatchObject({ channel: 'ops', kind: 'trigger' });
+    for (const l of delivered) expect(l.request_id).toBeTruthy();
     // alerting's decisions, made inside the analysis and the external trigger, carry their request's id
     const alertLines = all.filter((l) => l.msg.startsWith('alert '));
     expect(alertLines.length).toBeGreaterThanOrEqual(2);
@@ -107,10 +137,11 @@ describe('structured logs', () => {
     // every request line carries an id; generated ids are UUIDs
     const requestLines = all.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed');
     expect(requestLines.length).toBe(2 * 12); // 14 requests; /metrics logs at warn only
-    for (const l of requestLines) expect(l.request_id === 'req-register-1' || l.request_id === 'req-analyze-1' || UUID.test(l.request_id ?? '')).toBe(true);
+    for (const l of requestLines) expect(['req-register-1', 'req-analyze-1', 'req-trigger-1'].includes(l.request_id ?? '') || UUID.test(l.request_id ?? ''), l.request_id).toBe(true);
   });
 
   it('never writes an API key, the webhook URL or secret, or the metrics token', () => {
+    expect(received.every((u) => u === WEBHOOK_PATH)).toBe(true); // the secret path was used, just never logged
     const text = lines.join('\n');
     for (const secret of secrets) {
       expect(text).not.toContain(secret);

@@ -43,6 +43,8 @@ export interface DeliveryWorkerOptions {
 }
 
 const isObj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** the id of the request that caused a delivery (outbox.ts puts it in the payload), for its log lines */
+const requestOf = (d: OutboxDelivery) => (typeof d.payload.request_id === 'string' ? { request_id: d.payload.request_id } : {});
 /** "unlimited": lets a destination without a rate limit still be paused by its Retry-After */
 const UNLIMITED = { per_second: 1e9, burst: 1e9 };
 
@@ -146,7 +148,7 @@ export class DeliveryWorker {
   private async process(d: OutboxDelivery): Promise<void> {
     const { outbox } = this.options;
     const channel = this.options.channels.get(d.channel);
-    const fields = { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, alert_id: d.alert_id, incident_id: d.incident_id };
+    const fields = { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, alert_id: d.alert_id, incident_id: d.incident_id, ...requestOf(d) };
     try {
       if (!channel) {
         await outbox.markDeliveryFailed(d.delivery_id, this.owner, { attempts: d.attempts, last_error: `channel "${d.channel}" is not configured`, now: this.clock.now() });
@@ -190,17 +192,24 @@ export class DeliveryWorker {
     const t0 = performance.now();
     try {
       const receipt = await channel.send(notification, { signal: AbortSignal.timeout(channel.timeoutMs), timeoutMs: channel.timeoutMs, attempt: attempts, now: started });
-      this.log('debug', 'delivered', { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, attempts, detail: receipt.detail });
+      this.log('debug', 'delivered', { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, attempts, detail: receipt.detail, ...requestOf(d) });
     } catch (e) {
       failure = thrownFailure(e, channel.timeoutMs);
     }
     this.options.observer?.attempt?.({ channel: d.channel, type: channel.type, ok: failure === null, durationMs: performance.now() - t0 });
+    if (d.lease_until !== null && this.clock.now() > d.lease_until) {
+      this.log('warn', 'the lease ended while sending: another worker may send it too (receivers drop the repeat by its idempotency key); raise delivery.lease', {
+        delivery_id: d.delivery_id,
+        channel: d.channel,
+        lease_until: new Date(d.lease_until).toISOString(),
+      });
+    }
     if (!failure) return this.recordSent(d, channel, attempts);
 
     const now = this.clock.now();
     const step = nextStep(failure, attempts, d.created_at, now, settings.retry, this.random);
     if (failure.retryAfterMs !== null) this.limiter.pause(channel.destinationKey, now + Math.min(failure.retryAfterMs, settings.retry.max_retry_after_ms), channel.rateLimit, now);
-    const fields = { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, attempts, error: failure.message };
+    const fields = { delivery_id: d.delivery_id, channel: d.channel, kind: d.kind, attempts, error: failure.message, ...requestOf(d) };
     if (step.action === 'retry') {
       await outbox.scheduleDeliveryRetry(d.delivery_id, this.owner, { attempts, next_attempt_at: step.at, last_error: failure.message });
       this.log('warn', 'delivery attempt failed; will retry', { ...fields, retry_at: new Date(step.at).toISOString(), reason: step.reason });
