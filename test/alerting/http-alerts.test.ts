@@ -116,4 +116,18 @@ describe.each(STORE_FACTORIES.map((f) => [f.name, f] as const))('alerts and inci
     expect(latDeliveries.map((d: { kind: string }) => d.kind)).toEqual(['trigger', 'resolve']);
     expectErrorShape(await req(t, 'POST', '/api/v1/integrations/alertmanager', { status: 'firing' }, t.keys.ingest), 400);
   });
+
+  it('hostile text never reaches the store: NUL in filters is a 400, in ids a 404, in bodies a 400', async () => {
+    for (const url of ['/api/v1/alerts?model_id=a%00b', '/api/v1/alerts?incident_id=%00', '/api/v1/alerts/statistics?model_id=%00', '/api/v1/incidents?model_id=%00', '/api/v1/alerts/decisions?rule_id=%00', '/api/v1/audit?actor=%00']) {
+      expectErrorShape(await req(t, 'GET', url), 400, 'validation_failed');
+    }
+    for (const url of ['/api/v1/alerts/ALT%00', '/api/v1/incidents/INC%00', '/api/v1/rules/r%00', '/api/v1/silences/SIL%00']) {
+      expectErrorShape(await req(t, 'GET', url), 404, 'not_found');
+    }
+    expectErrorShape(await req(t, 'POST', '/api/v1/alerts/trigger', { severity: 'INFO', model_id: 'm', metrics: [{ metric_name: 'x\u0000y' }] }, t.keys.ingest), 400, 'validation_failed');
+    expectErrorShape(await req(t, 'POST', '/api/v1/alerts/trigger', { severity: 'INFO', model_id: 'm', metrics: [{ metric_name: 'x\ud800' }] }, t.keys.ingest), 400, 'validation_failed');
+    expectErrorShape(await req(t, 'POST', '/api/v1/integrations/alertmanager', amPayload('firing', [{ fingerprint: 'f', labels: { alertname: 'a\u0000' } }]), t.keys.ingest), 400, 'validation_failed');
+    expectErrorShape(await req(t, 'POST', '/api/v1/rules', { name: 'x', metric: 'a\u0000', severity: 'INFO' }), 400, 'validation_failed');
+    expectErrorShape(await req(t, 'POST', '/api/v1/silences', { matchers: [{ label: 'metric', op: '=', value: '\u0000' }], ends_at: T0 + HOUR, created_by: 'x' }), 400, 'validation_failed');
+  });
 });

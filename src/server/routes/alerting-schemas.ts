@@ -3,6 +3,9 @@ import type { CandidateOutcome } from '../../alerting/alert-recorder.js';
 
 /** Route schemas of rules, alerts, incidents, silences and the audit trail (they make up the OpenAPI document). */
 
+/** A filter value from the query string: text a store can compare (no NUL, which PostgreSQL refuses). */
+export const QueryText = (maxLength: number, description?: string) => Type.String({ maxLength, pattern: '^[^\\u0000]*$', ...(description ? { description } : {}) });
+
 export const Severity = Type.Union([Type.Literal('INFO'), Type.Literal('WARNING'), Type.Literal('CRITICAL')]);
 export const Comparison = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>='), Type.Literal('=='), Type.Literal('!=')]);
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

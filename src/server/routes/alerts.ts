@@ -3,7 +3,7 @@ import { triggerCandidates } from '../../alerting/external-alerts.js';
 import { presentAlert, presentDelivery, presentIncident } from '../../alerting/present.js';
 import { assertStorable } from './monitoring-lookup.js';
 import { timeParam } from './predictions.js';
-import { AlertView, IncidentView, Outcome, PagedOf, Severity, outcomeView } from './alerting-schemas.js';
+import { AlertView, IncidentView, Outcome, PagedOf, QueryText, Severity, outcomeView } from './alerting-schemas.js';
 import { actorOf } from './audit-actor.js';
 import { PageQuery, errorResponses } from './schemas.js';
 
@@ -60,7 +60,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['alerts'],
         summary: 'Alerts, newest first',
-        querystring: Type.Object({ model_id: Type.Optional(Type.String({ maxLength: 128 })), severity: Type.Optional(Severity), status: Type.Optional(Status), acknowledged: Type.Optional(Type.Boolean()), incident_id: Type.Optional(Type.String({ maxLength: 64 })), ...Range, ...PageQuery }),
+        querystring: Type.Object({ model_id: Type.Optional(QueryText(128)), severity: Type.Optional(Severity), status: Type.Optional(Status), acknowledged: Type.Optional(Type.Boolean()), incident_id: Type.Optional(QueryText(64)), ...Range, ...PageQuery }),
         response: { 200: PagedOf(AlertView), ...errorResponses },
       },
     },
@@ -77,7 +77,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['alerts'],
         summary: 'Alert counts by severity, status and component, acknowledged or not',
-        querystring: Type.Object({ model_id: Type.Optional(Type.String({ maxLength: 128 })), ...Range }),
+        querystring: Type.Object({ model_id: Type.Optional(QueryText(128)), ...Range }),
         response: errorResponses,
       },
     },

@@ -1,11 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { presentAudit, presentDecision } from '../../alerting/present.js';
 import { timeParam } from './predictions.js';
-import { PagedOf } from './alerting-schemas.js';
+import { PagedOf, QueryText } from './alerting-schemas.js';
 import { PageQuery, errorResponses } from './schemas.js';
 
 const Range = { from: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms, inclusive' })), to: Type.Optional(Type.String({ description: 'exclusive' })) };
-const Text = Type.Optional(Type.String({ maxLength: 256 }));
+const Text = Type.Optional(QueryText(256));
 
 const AuditView = Type.Object({
   id: Type.String(),

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { presentAlert, presentDelivery, presentIncident } from '../../alerting/present.js';
 import { assertStorable } from './monitoring-lookup.js';
 import { timeParam } from './predictions.js';
-import { AlertView, IncidentView, PagedOf, Severity } from './alerting-schemas.js';
+import { AlertView, IncidentView, PagedOf, QueryText, Severity } from './alerting-schemas.js';
 import { actorOf } from './audit-actor.js';
 import { PageQuery, errorResponses } from './schemas.js';
 
@@ -20,7 +20,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['incidents'],
         summary: 'Incidents, newest first',
         querystring: Type.Object({
-          model_id: Type.Optional(Type.String({ maxLength: 128 })),
+          model_id: Type.Optional(QueryText(128)),
           status: Type.Optional(Status),
           severity: Type.Optional(Severity),
           from: Type.Optional(Type.String({ description: 'created at or after (ISO-8601 or epoch ms)' })),
