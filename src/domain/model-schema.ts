@@ -72,7 +72,7 @@ export interface Model {
 export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const FEATURE_NAME_PATTERN = /^[^\u0000-\u001f]{1,128}$/;
 /** names that would collide with JavaScript object machinery when rows are read back */
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED_NAMES = new Set(['__proto__']);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const TASKS: readonly ModelTask[] = ['binary_classification', 'multiclass_classification', 'regression'];
 const FEATURE_TYPES: readonly FeatureType[] = ['numeric', 'categorical', 'boolean'];
@@ -136,7 +136,7 @@ export function parseModelSchema(input: Record<string, unknown>): ModelSchema {
       if (!isObject(f)) return bad(at, 'must be an object {name, type}');
       const name = f.name;
       if (typeof name !== 'string' || !FEATURE_NAME_PATTERN.test(name) || LONE_SURROGATE.test(name) || RESERVED_NAMES.has(name)) {
-        return bad(`${at}.name`, 'must be a string of 1–128 printable characters (not __proto__, constructor or prototype)');
+        return bad(`${at}.name`, 'must be a string of 1–128 printable characters (not __proto__)');
       }
       if (seen.has(name)) return bad(`${at}.name`, `duplicate feature name "${name}"`);
       seen.add(name);
