@@ -82,7 +82,8 @@ export class AlertingService {
       const previous = new Map((await a.ruleStates(ev.model_id)).map((s) => [stateKey(s.rule_id, s.metric), s]));
       const judged = evaluateRules(await a.listRules(), previous, ev, now);
       const states = new Map(judged.states.map((s) => [stateKey(s.rule_id, s.metric), s]));
-      await a.insertDecisions(judged.inhibited.map((i) => decisionRow(i.candidate, 'inhibited', i.reason, now)));
+      const inhibited = judged.inhibited.map((i) => decisionRow(i.candidate, 'inhibited', i.reason, now));
+      await a.insertDecisions(inhibited);
       const ctx: RecordContext = { now, config: this.config, incidentSeverity, silences: judged.candidates.length ? await a.unexpiredSilences(now) : [] };
       const outcomes: CandidateOutcome[] = [];
       for (const { rule, candidate } of judged.candidates) {
@@ -101,11 +102,12 @@ export class AlertingService {
         if (!seen.resolve) await a.updateIncident(seen.incident);
         else resolved.push(await resolveWithNotices(a, seen.incident, 'driftwatch', `every condition clear for ${this.config.auto_resolve_after} analyses`, now, true));
       }
-      return { outcomes, inhibited: judged.inhibited.length, resolved };
+      return { outcomes, inhibited: inhibited.length, resolved, inhibitedRows: inhibited };
     });
+    for (const d of result.inhibitedRows) this.log('info', 'alert inhibited', { evaluation: ev.kind, record_id: ev.record_id, decision: d.decision, reason: d.reason, model_id: d.model_id, rule_id: d.rule_id, metric: d.metric, severity: d.severity });
     this.report(result.outcomes, { evaluation: ev.kind, record_id: ev.record_id });
     for (const i of result.resolved) this.log('info', 'incident resolved: conditions clear', { incident_id: i.incident_id, model_id: i.model_id });
-    return result;
+    return { outcomes: result.outcomes, inhibited: result.inhibited, resolved: result.resolved };
   }
 
   /**
