@@ -1,5 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { KyselyAlertingStore } from './alerting-store.js';
 import type { DB } from './db-types.js';
+import type { StoreCapabilities } from './store.js';
 
 export type DeliveryKind = 'trigger' | 'acknowledge' | 'resolve' | 'comment' | 'event';
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
@@ -150,16 +152,32 @@ async function claim(db: Exec, req: ClaimRequest, skipLocked: boolean): Promise<
   return result.rows.map(toDelivery).sort(byDueOrder);
 }
 
-async function markSent(db: Exec, deliveryId: string, done: { now: number; attempts: number }): Promise<void> {
+/** Serialise with alerting's writes about a model (they read-modify-write alerts under this lock). */
+type ModelLock = (db: Exec, modelId: string | null) => Promise<void>;
+
+/** Lock the model of a trigger's alert before touching the alert; returns the alert id when it is a trigger's. */
+async function lockAlertOf(db: Exec, deliveryId: string, lock: ModelLock): Promise<string | null> {
+  const d = await db.selectFrom('deliveries').select(['alert_id', 'kind']).where('delivery_id', '=', deliveryId).executeTakeFirst();
+  if (!d || d.kind !== 'trigger' || d.alert_id === null) return null;
+  const alert = await db.selectFrom('alerts').select('model_id').where('alert_id', '=', d.alert_id).executeTakeFirst();
+  if (!alert) return null;
+  await lock(db, alert.model_id);
+  return d.alert_id;
+}
+
+async function markSent(db: Exec, deliveryId: string, done: { now: number; attempts: number }, lock: ModelLock): Promise<void> {
+  // lock first: two workers marking two channels of one alert, or an acknowledgment rewriting the
+  // alert meanwhile, would otherwise lose one channel from channels_notified
+  const alertId = await lockAlertOf(db, deliveryId, lock);
   const updated = await db
     .updateTable('deliveries')
     .set({ status: 'sent', sent_at: done.now, attempts: done.attempts, last_error: null, lease_owner: null, lease_until: null })
     .where('delivery_id', '=', deliveryId)
     .where('status', '=', 'pending')
-    .returning(['alert_id', 'kind', 'channel'])
+    .returning(['channel'])
     .executeTakeFirst();
-  if (!updated || updated.kind !== 'trigger' || updated.alert_id === null) return;
-  const alert = await db.selectFrom('alerts').select(['status', 'body']).where('alert_id', '=', updated.alert_id).executeTakeFirst();
+  if (!updated || alertId === null) return;
+  const alert = await db.selectFrom('alerts').select(['status', 'body']).where('alert_id', '=', alertId).executeTakeFirst();
   if (!alert) return;
   const body = parseBody(alert.body);
   const notified = Array.isArray(body.channels_notified) ? (body.channels_notified as unknown[]).filter((c): c is string => typeof c === 'string') : [];
@@ -167,7 +185,7 @@ async function markSent(db: Exec, deliveryId: string, done: { now: number; attem
   body.channels_notified = notified;
   // acknowledged or resolved say more than "sent": only a pending (or failed) alert changes status
   const status = alert.status === 'pending' || alert.status === 'failed' ? 'sent' : alert.status;
-  await db.updateTable('alerts').set({ body: JSON.stringify(body), status }).where('alert_id', '=', updated.alert_id).execute();
+  await db.updateTable('alerts').set({ body: JSON.stringify(body), status }).where('alert_id', '=', alertId).execute();
 }
 
 function parseBody(text: string): Record<string, unknown> {
@@ -191,7 +209,8 @@ async function scheduleRetry(db: Exec, deliveryId: string, owner: string, retry:
   return Number(r.numUpdatedRows) > 0;
 }
 
-async function markFailed(db: Exec, deliveryId: string, owner: string, failure: { attempts: number; last_error: string; now: number }): Promise<boolean> {
+async function markFailed(db: Exec, deliveryId: string, owner: string, failure: { attempts: number; last_error: string; now: number }, lock: ModelLock): Promise<boolean> {
+  await lockAlertOf(db, deliveryId, lock);
   const updated = await db
     .updateTable('deliveries')
     .set({ status: 'failed', attempts: failure.attempts, last_error: failure.last_error, lease_owner: null, lease_until: null })
@@ -304,11 +323,18 @@ async function deliverySubject(db: Exec, alertId: string | null, incidentId: str
  * caller's when the executor already is one.
  */
 export class KyselyDeliveryStore implements DeliveryStore {
+  private readonly skipLocked: boolean;
+  private readonly lockModel: ModelLock;
+
   constructor(
     private readonly db: Exec,
-    /** PostgreSQL: claims skip rows another worker is claiming at that moment */
-    private readonly skipLocked: boolean,
-  ) {}
+    /** skipLocked: claims skip rows another worker is claiming; advisoryLocks: alerting's per-model lock exists */
+    capabilities: Pick<StoreCapabilities, 'skipLocked' | 'advisoryLocks'>,
+  ) {
+    this.skipLocked = capabilities.skipLocked;
+    // the same lock alerting's transactions take (alerting-store.ts); SQLite transactions are serial already
+    this.lockModel = capabilities.advisoryLocks ? (db, modelId) => new KyselyAlertingStore(db, 'postgres').lock([modelId ?? '-']) : async () => undefined;
+  }
 
   private atomically<T>(fn: (db: Exec) => Promise<T>): Promise<T> {
     return this.db.isTransaction ? fn(this.db) : (this.db as Kysely<DB>).transaction().execute(fn);
@@ -318,13 +344,13 @@ export class KyselyDeliveryStore implements DeliveryStore {
     return claim(this.db, request, this.skipLocked);
   }
   markDeliverySent(deliveryId: string, done: { now: number; attempts: number }): Promise<void> {
-    return this.atomically((db) => markSent(db, deliveryId, done));
+    return this.atomically((db) => markSent(db, deliveryId, done, this.lockModel));
   }
   scheduleDeliveryRetry(deliveryId: string, owner: string, retry: { attempts: number; next_attempt_at: number; last_error: string | null }): Promise<boolean> {
     return scheduleRetry(this.db, deliveryId, owner, retry);
   }
   markDeliveryFailed(deliveryId: string, owner: string, failure: { attempts: number; last_error: string; now: number }): Promise<boolean> {
-    return this.atomically((db) => markFailed(db, deliveryId, owner, failure));
+    return this.atomically((db) => markFailed(db, deliveryId, owner, failure, this.lockModel));
   }
   releaseDeliveryLeases(owner: string | null): Promise<number> {
     return releaseLeases(this.db, owner);

@@ -90,7 +90,7 @@ export abstract class KyselyStore implements Store {
 
   /** The delivery outbox, bound to this executor like `alerting`. */
   get outbox(): DeliveryStore {
-    return (this.outboxStore ??= new KyselyDeliveryStore(this.db, this.capabilities.skipLocked));
+    return (this.outboxStore ??= new KyselyDeliveryStore(this.db, this.capabilities));
   }
 
   protected abstract withExecutor(db: Exec): KyselyStore;

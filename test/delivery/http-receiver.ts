@@ -10,6 +10,8 @@ export interface Received {
   body: string;
   json: any;
   at: number;
+  /** the status it was answered with (null: it hung) */
+  answered: number | null;
 }
 
 /** What the receiver answers: a status (with headers and body), or nothing at all ('hang'). */
@@ -75,9 +77,9 @@ export class HttpReceiver {
         } catch {
           /* not JSON */
         }
-        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, at: Date.now() });
-        this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
         const reply = this.script.shift() ?? this.fallback;
+        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, at: Date.now(), answered: reply === 'hang' ? null : reply.status });
+        this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
         if (reply === 'hang') {
           this.hanging.add(res);
           return;
@@ -99,15 +101,24 @@ export class HttpReceiver {
     this.server = server;
   }
 
-  /** Stop listening and cut every connection: sends now meet ECONNREFUSED. */
+  /**
+   * Stop listening (sends now meet ECONNREFUSED) and end the requests left hanging. Answers
+   * already given are let through: a receiver that took a request and answered 200 did take it.
+   */
   async down(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = null;
+    const closed = new Promise<void>((r) => server.close(() => r()));
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    // every answer says `connection: close`: sockets end once their answer is out
+    const cut = setTimeout(() => {
+      for (const s of this.sockets) s.destroy();
+    }, 500);
+    await closed;
+    clearTimeout(cut);
   }
 
   close(): Promise<void> {
