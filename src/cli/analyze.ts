@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { MonitoringService } from '../analysis/monitoring-service.js';
+import { MonitoringService, type RecordListener } from '../analysis/monitoring-service.js';
+import { createAlerting } from '../alerting/alerting-services.js';
+import { createDeliverySetup } from '../alerting/delivery/delivery-setup.js';
 import { presentRecord } from '../analysis/present-monitoring.js';
 import { recordToReport } from '../analysis/report/from-record.js';
 import { renderText } from '../analysis/report/render-text.js';
 import type { Finding } from '../analysis/types.js';
 import type { MonitoringRecordRow } from '../store/monitoring-store.js';
 import type { Store } from '../store/store.js';
-import { addStoreOptions, type StoreCommandOptions, withStore } from './cli-store.js';
+import { addStoreOptions, loadCommandConfig, type StoreCommandOptions, withStore } from './cli-store.js';
 
 export interface AnalyzeOptions {
   model: string;
@@ -45,10 +47,16 @@ export function recordText(record: MonitoringRecordRow, report: string): string 
 }
 
 /** Run one analysis (trigger `cli`) and render it. Exit code 1 when the analysis failed. */
-export async function runAnalyze(store: Store, options: AnalyzeOptions, clock: () => number = Date.now): Promise<{ output: string; exitCode: number }> {
+export async function runAnalyze(
+  store: Store,
+  options: AnalyzeOptions,
+  clock: () => number = Date.now,
+  onRecord?: RecordListener,
+): Promise<{ output: string; exitCode: number }> {
   const model = await store.getModel(options.model);
   if (!model) throw new Error(`no model "${options.model}" is registered`);
   const monitoring = new MonitoringService(store, clock);
+  if (onRecord) monitoring.onRecord(onRecord);
   const record = await monitoring.analyze(model.model_id, 'cli', { windowHours: options.windowHours });
   const exitCode = record.status === 'failed' ? 1 : 0;
   if (options.format === 'json') return { output: JSON.stringify(presentRecord(record), null, 2) + '\n', exitCode };
@@ -62,13 +70,22 @@ export function registerAnalyze(program: Command): void {
   addStoreOptions(
     program
       .command('analyze')
-      .description("analyse a model's current window against its active baseline now, store the record and print it")
+      .description("analyse a model's current window against its active baseline now, store the record, judge it by the alert rules and print it")
       .requiredOption('-m, --model <model_id>', 'the model to analyse')
       .option('--window-hours <hours>', "window length (default: the model's window_hours setting, 24)")
       .option('--format <format>', 'text or json', 'text'),
   ).action(async (opts: StoreCommandOptions & { model: string; windowHours?: string; format?: string }) => {
     const options = parseAnalyzeOptions(opts);
-    const { output, exitCode } = await withStore(opts, (store) => runAnalyze(store, options));
+    const config = loadCommandConfig(opts);
+    const { output, exitCode } = await withStore(opts, async (store) => {
+      // the record is judged by the alert rules like a scheduled one; a running server's
+      // delivery worker sends what this writes to the outbox
+      const delivery = createDeliverySetup(config.extensions, process.env, () => undefined);
+      const alerting = await createAlerting(store, config.extensions, Date.now, undefined, delivery.configuredNames);
+      return runAnalyze(store, options, Date.now, async (record, model) => {
+        await alerting.service.onRecord(record, model);
+      });
+    });
     process.stdout.write(output);
     process.exitCode = exitCode;
   });
