@@ -4,7 +4,7 @@
  * probabilities; explanations), a keep-alive POST helper and quantiles.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,12 @@ export async function startDriftwatch() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Cumulative user+system CPU seconds of a process (Linux /proc). */
+export function cpuSecondsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Nearest-rank quantile of a sorted array. */

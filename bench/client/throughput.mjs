@@ -6,7 +6,7 @@
  * same server, alternating which goes first.
  */
 import { DriftwatchClient, uuidv7 } from '../../dist/client/index.js';
-import { MODEL_ID, median, poster, prediction, rng, startDriftwatch } from './lib.mjs';
+import { MODEL_ID, cpuSecondsOf, median, poster, prediction, rng, startDriftwatch } from './lib.mjs';
 
 /** POST pre-built NDJSON bodies, `concurrency` at a time; rows/s. */
 async function reference(dw, bodies, rowsPerBody, concurrency) {
@@ -30,7 +30,7 @@ async function viaClient(dw, rows, batchSize, concurrency) {
   const client = new DriftwatchClient({ url: dw.url, apiKey: dw.key, modelId: MODEL_ID, batchSize, maxConcurrency: concurrency, maxBuffer: batchSize * (concurrency + 2), onFull: 'block', flushIntervalMs: 50, flushOnExit: false, closeTimeoutMs: 120_000 });
   const t0 = performance.now();
   for (let i = 0; i < rows.length; i++) {
-    const id = client.log(rows[i]);
+    const id = client.log(rows.at(i));
     if (typeof id !== 'string') await id;
   }
   await client.close();
@@ -44,21 +44,29 @@ export async function measureThroughput({ rows = 200_000, batchSize = 5000, conc
   const dw = await startDriftwatch();
   try {
     const r = rng(7);
-    const objects = Array.from({ length: rows }, () => prediction(r));
+    // a service makes a new object per prediction and lets it go once logged: each row is a fresh
+    // top-level object over a pool of 5,000 generated ones (so the heap holds what the client holds)
+    const pool = Array.from({ length: 5000 }, () => prediction(r));
+    const objects = { length: rows, at: (i) => ({ ...pool[i % pool.length] }) };
     const runs = { reference: [], client: [] };
     for (let k = 0; k < repeat; k++) {
       const now = Date.now();
       const bodies = [];
       for (let b = 0; b < rows / batchSize; b++) {
         const lines = [];
-        for (let i = b * batchSize; i < (b + 1) * batchSize; i++) lines.push(JSON.stringify({ ...objects[i], prediction_id: uuidv7(now), timestamp: now })); // what the client adds
+        for (let i = b * batchSize; i < (b + 1) * batchSize; i++) lines.push(JSON.stringify({ ...objects.at(i), prediction_id: uuidv7(now), timestamp: now })); // what the client adds
         bodies.push(Buffer.from(`${lines.join('\n')}\n`));
       }
       const order = k % 2 === 0 ? ['reference', 'client'] : ['client', 'reference'];
       for (const which of order) {
+        const server0 = cpuSecondsOf(dw.pid);
+        const own0 = process.cpuUsage();
         const res = which === 'reference' ? await reference(dw, bodies, batchSize, concurrency) : await viaClient(dw, objects, batchSize, concurrency);
+        const own = process.cpuUsage(own0);
+        res.serverCpuSeconds = cpuSecondsOf(dw.pid) - server0;
+        res.senderCpuSeconds = (own.user + own.system) / 1e6;
         runs[which].push(res);
-        console.error(`#${k + 1} ${which}: ${Math.round(res.perSecond).toLocaleString('en-US')} rows/s (${res.seconds.toFixed(2)} s)`);
+        console.error(`#${k + 1} ${which}: ${Math.round(res.perSecond).toLocaleString('en-US')} rows/s (${res.seconds.toFixed(2)} s; CPU s: server ${res.serverCpuSeconds.toFixed(2)}, sender ${res.senderCpuSeconds.toFixed(2)})`);
       }
     }
     const ref = median(runs.reference.map((x) => x.perSecond));

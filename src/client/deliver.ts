@@ -1,5 +1,5 @@
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './backoff.js';
-import type { NdjsonPart } from './serialize.js';
+import { type NdjsonPart, splitPart } from './serialize.js';
 import type { Transport } from './transport.js';
 import type { FailedRow, RetryOptions } from './types.js';
 
@@ -127,13 +127,4 @@ function describeError(status: number, text: string): string {
     /* not JSON */
   }
   return `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-}
-
-function splitPart(part: NdjsonPart): [NdjsonPart, NdjsonPart] {
-  const lines = part.body.split('\n');
-  const half = Math.ceil(part.ids.length / 2);
-  return [
-    { body: `${lines.slice(0, half).join('\n')}\n`, ids: part.ids.slice(0, half) },
-    { body: `${lines.slice(half, part.ids.length).join('\n')}\n`, ids: part.ids.slice(half) },
-  ];
 }

@@ -48,7 +48,10 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   private leftSeq = 0;
   /** rows up to this sequence number are sent even if their batch is not full */
   private forceTarget = 0;
+  /** batches taken and not settled: at most maxConcurrency on the wire plus one being serialised */
   private readonly batches = new Set<Promise<void>>();
+  private wireFree: number;
+  private wireWaiters: (() => void)[] = [];
   private inFlightRows = 0;
   private counters = { sent: 0, dropped: 0, failed: 0, retries: 0 };
   private readonly recent: FailedRow[] = [];
@@ -74,6 +77,7 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
     this.maxConcurrency = int('maxConcurrency', options.maxConcurrency, 2, 1);
     this.closeTimeoutMs = int('closeTimeoutMs', options.closeTimeoutMs, 10_000, 0);
     this.serializeChunk = int('serializeChunk', options.serializeChunk, 256, 1);
+    this.wireFree = this.maxConcurrency;
     this.block = options.onFull === 'block';
     if (options.onFull !== undefined && options.onFull !== 'block' && options.onFull !== 'drop-oldest') throw new TypeError(`onFull must be 'drop-oldest' or 'block'`);
     this.onFailure = options.onFailure;
@@ -189,7 +193,7 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
     this.enqueuedSeq++;
     if (this.queue.size >= this.batchSize) {
       // start the request on the next turn, not inside the caller's log()
-      if (!this.pumpScheduled && this.batches.size < this.maxConcurrency) {
+      if (!this.pumpScheduled && this.batches.size <= this.maxConcurrency) {
         this.pumpScheduled = true;
         setImmediate(this.pump);
       }
@@ -208,7 +212,8 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
 
   private readonly pump = (): void => {
     this.pumpScheduled = false;
-    while (this.batches.size < this.maxConcurrency && this.queue.size > 0 && (this.queue.size >= this.batchSize || this.leftSeq < this.forceTarget)) {
+    // one batch more than requests allowed: it serialises while the others are on the wire
+    while (this.batches.size <= this.maxConcurrency && this.queue.size > 0 && (this.queue.size >= this.batchSize || this.leftSeq < this.forceTarget)) {
       const batch = this.queue.take(this.batchSize);
       this.leftSeq += batch.rows.length;
       this.admitWaiters();
@@ -238,15 +243,36 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   private async sendOnce(batch: RowBatch): Promise<void> {
     const { predictions, outcomes, unserializable } = await serializeBatch(batch, this.serializeChunk);
     if (unserializable.length) this.fail(unserializable, unserializable.length);
-    const results = await Promise.all([
-      predictions ? deliverPart(this.delivery, 'prediction', predictions) : undefined,
-      outcomes ? deliverPart(this.delivery, 'outcome', outcomes) : undefined,
-    ]);
-    for (const r of results as (DeliveryResult | undefined)[]) {
+    await this.acquireWire();
+    let results: (DeliveryResult | undefined)[];
+    try {
+      results = await Promise.all([
+        predictions ? deliverPart(this.delivery, 'prediction', predictions) : undefined,
+        outcomes ? deliverPart(this.delivery, 'outcome', outcomes) : undefined,
+      ]);
+    } finally {
+      this.releaseWire();
+    }
+    for (const r of results) {
       if (!r) continue;
       this.counters.sent += r.sent;
       if (r.failed) this.fail(r.failures, r.failed);
     }
+  }
+
+  /** Wait for one of the maxConcurrency request slots. */
+  private acquireWire(): Promise<void> {
+    if (this.wireFree > 0) {
+      this.wireFree--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.wireWaiters.push(resolve));
+  }
+
+  private releaseWire(): void {
+    const next = this.wireWaiters.shift();
+    if (next) next();
+    else this.wireFree++;
   }
 
   private fail(failures: FailedRow[], count: number): void {

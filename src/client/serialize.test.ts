@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADD_ID, ADD_TIME, OUTCOME, RowQueue } from './row-queue.js';
-import { serializeBatch, serializeRow } from './serialize.js';
+import { serializeBatch, serializeRow, splitPart } from './serialize.js';
 
 describe('serializeRow', () => {
   it('appends the generated id and the log time, overriding explicit nulls', () => {
@@ -35,12 +35,12 @@ describe('serializeBatch', () => {
     const s = await serializeBatch(q.take(1000), 64);
     clearInterval(counter);
     expect(s.unserializable).toEqual([{ kind: 'prediction', prediction_id: 'bad', reason: expect.stringMatching(/circular/i) }]);
-    const predictions = s.predictions!.body.trimEnd().split('\n').map((l) => JSON.parse(l) as { prediction_id: string; features: { i: number } });
+    const predictions = s.predictions!.body.toString().trimEnd().split('\n').map((l) => JSON.parse(l) as { prediction_id: string; features: { i: number } });
     expect(predictions).toHaveLength(900);
     expect(predictions.map((p) => p.prediction_id)).toEqual(s.predictions!.ids);
     expect(predictions.every((p) => p.prediction_id === `p${p.features.i}`)).toBe(true);
     expect(s.outcomes!.ids).toHaveLength(99) // i = 500 was the bad row;
-    expect(s.outcomes!.body.endsWith('\n')).toBe(true);
+    expect(s.outcomes!.body.toString().endsWith('\n')).toBe(true);
     expect(turns).toBeGreaterThan(0); // it let the loop run between chunks
   });
 
@@ -49,6 +49,29 @@ describe('serializeBatch', () => {
     q.push({ a: 1 }, 'a', 0, 0);
     const s = await serializeBatch(q.take(2), 10);
     expect(s.outcomes).toBeUndefined();
-    expect(s.predictions).toEqual({ body: '{"a":1}\n', ids: ['a'] });
+    expect(s.predictions!.body.toString()).toBe('{"a":1}\n');
+    expect(s.predictions).toMatchObject({ ids: ['a'], offsets: [0, 8] });
+  });
+
+  it('writes multi-byte text and grows past its first buffer; lines match serializeRow; splits at line offsets', async () => {
+    const q = new RowQueue(5000);
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ features: { city: i % 2 ? 'Zürich 🚀' : 'x'.repeat(i % 50), i }, prediction: { label: '日本' } }));
+    rows.forEach((r, i) => q.push(r, `id-${i}`, i % 3 === 0 ? ADD_ID | ADD_TIME : i % 3 === 1 ? ADD_TIME : 0, 1000 + i));
+    q.push({}, 'empty', ADD_ID | ADD_TIME, 7);
+    const part = (await serializeBatch(q.take(5000), 500)).predictions!;
+    expect(part.body.length).toBeGreaterThan(64 * 1024);
+    const lines = part.body.toString('utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toEqual([...rows.map((r, i) => serializeRow(r, `id-${i}`, i % 3 === 0 ? ADD_ID | ADD_TIME : i % 3 === 1 ? ADD_TIME : 0, 1000 + i)), '{"prediction_id":"empty","timestamp":7}']);
+    expect(part.offsets).toHaveLength(part.ids.length + 1);
+    const [a, b] = splitPart(part);
+    expect(a.ids).toHaveLength(1501);
+    expect(Buffer.concat([a.body, b.body]).equals(part.body)).toBe(true);
+    for (const half of [a, b]) {
+      const text = half.body.toString('utf8').trimEnd().split('\n');
+      expect(text).toHaveLength(half.ids.length);
+      expect(half.offsets[half.ids.length]).toBe(half.body.length);
+      expect(half.body.subarray(half.offsets[1], half.offsets[2]).toString()).toBe(`${text[1]}\n`);
+    }
   });
 });

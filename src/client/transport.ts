@@ -33,8 +33,7 @@ export class Transport {
   }
 
   /** POST `body` to `path` (with query) and read the whole answer; rejects on network errors and timeouts. */
-  post(path: string, body: string, contentType: string): Promise<TransportResponse> {
-    const payload = Buffer.from(body, 'utf8');
+  post(path: string, payload: Buffer, contentType: string): Promise<TransportResponse> {
     const prefix = this.base.pathname.replace(/\/$/, '');
     return new Promise((resolve, reject) => {
       const req = this.requestFn(

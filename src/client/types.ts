@@ -75,7 +75,7 @@ export interface ClientOptions<M extends OnFull = OnFull> {
   batchSize?: number;
   /** a partial batch is sent after this long (ms) (default 1000) */
   flushIntervalMs?: number;
-  /** most rows queued and not yet in a request (default 100 000); in-flight rows add at most maxConcurrency × batchSize */
+  /** most rows queued and not yet in a request (default 100 000); in-flight rows add at most (maxConcurrency + 1) × batchSize */
   maxBuffer?: number;
   /** policy when the buffer is full (default 'drop-oldest') */
   onFull?: M;
