@@ -55,6 +55,8 @@ describe('serializeBatch', () => {
 
   it('writes multi-byte text and grows past its first buffer; lines match serializeRow; splits at line offsets', async () => {
     const q = new RowQueue(5000);
+    for (let i = 0; i < 100; i++) q.push({}, 'e', 0, 0);
+    await serializeBatch(q.take(100), 500); // tiny rows: the next buffer starts small and must grow
     const rows = Array.from({ length: 3000 }, (_, i) => ({ features: { city: i % 2 ? 'Zürich 🚀' : 'x'.repeat(i % 50), i }, prediction: { label: '日本' } }));
     rows.forEach((r, i) => q.push(r, `id-${i}`, i % 3 === 0 ? ADD_ID | ADD_TIME : i % 3 === 1 ? ADD_TIME : 0, 1000 + i));
     q.push({}, 'empty', ADD_ID | ADD_TIME, 7);

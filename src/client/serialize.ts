@@ -16,6 +16,9 @@ export interface NdjsonPart {
   offsets: number[];
 }
 
+/** size of the last rows written, so the next batch's buffer is allocated about once */
+let bytesPerRow = 512;
+
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -23,10 +26,14 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * no second copy of the body (the flush path's garbage is mostly what JSON.stringify makes).
  */
 class NdjsonWriter {
-  private buf = Buffer.allocUnsafe(64 * 1024);
+  private buf: Buffer;
   private at = 0;
   readonly ids: string[] = [];
   readonly offsets: number[] = [];
+
+  constructor(bytes: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(1024, bytes));
+  }
 
   /** `json` is one object; `extra` (already JSON members) is appended inside its braces. */
   add(json: string, extra: string, id: string): void {
@@ -43,6 +50,7 @@ class NdjsonWriter {
 
   part(): NdjsonPart | undefined {
     if (this.ids.length === 0) return undefined;
+    bytesPerRow = this.at / this.ids.length;
     this.offsets.push(this.at);
     return { body: this.buf.subarray(0, this.at), ids: this.ids, offsets: this.offsets };
   }
@@ -61,8 +69,8 @@ class NdjsonWriter {
  * the end of each object, where they win over an explicit `null` the caller left.
  */
 export async function serializeBatch(batch: RowBatch, chunk: number): Promise<SerializedBatch> {
-  const predictions = new NdjsonWriter();
-  const outcomes = new NdjsonWriter();
+  const predictions = new NdjsonWriter(Math.ceil(batch.rows.length * bytesPerRow * 1.1));
+  const outcomes = new NdjsonWriter(0);
   const unserializable: SerializedBatch['unserializable'] = [];
   for (let i = 0; i < batch.rows.length; i++) {
     if (i > 0 && i % chunk === 0) await yieldTurn();
