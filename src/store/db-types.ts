@@ -228,4 +228,67 @@ export interface DB {
     details: string;
     request_id: string | null;
   };
+  /** registered versions of models (migration 0006) */
+  model_versions: {
+    model_id: string;
+    version: string;
+    stage: string;
+    artifact_uri: string | null;
+    metrics: string;
+    tags: string;
+    description: string;
+    validation: string | null;
+    sign_off: string | null;
+    created_by: string | null;
+    created_at: number;
+    updated_at: number;
+    stage_changed_at: number;
+  };
+  model_version_events: {
+    event_id: string;
+    model_id: string;
+    version: string;
+    kind: string;
+    at: number;
+    from_stage: string | null;
+    to_stage: string | null;
+    actor: string;
+    details: string;
+  };
+  model_lifecycle: { model_id: string; config: string; updated_at: number };
+  retrain_triggers: {
+    trigger_id: string;
+    model_id: string;
+    kind: string;
+    fired_at: number;
+    dedup_key: string;
+    reason: string;
+    record_id: string | null;
+    model_version: string | null;
+    actor: string;
+    details: string;
+  };
+  evidence_bundles: {
+    bundle_id: string;
+    incident_id: string;
+    created_at: number;
+    created_by: string;
+    path: string;
+    bytes: number;
+    sha256: string;
+    summary: string;
+  };
+  /** metrics.jsonl and health_snapshots.jsonl of the file-based tracker (migration 0006) */
+  history_snapshots: {
+    snapshot_id: string;
+    model_id: string;
+    kind: string;
+    ts: number;
+    model_version: string | null;
+    name: string | null;
+    value: number | null;
+    body: string;
+    source: string;
+    imported_at: number;
+  };
 }

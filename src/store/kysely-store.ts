@@ -6,6 +6,7 @@ import { type AlertingStore, KyselyAlertingStore } from './alerting-store.js';
 import { decodeColumns } from './blocks/codec.js';
 import { COL } from './blocks/columns.js';
 import { type DeliveryStore, KyselyDeliveryStore } from './delivery-store.js';
+import { KyselyLifecycleStore, type LifecycleStore } from './lifecycle-store.js';
 import { filterByTime, idColumn, rowToRecord, tsColumn } from './blocks/prediction-rows.js';
 import type { DB } from './db-types.js';
 import { type BaselineRow, type MonitoringRecordRow, type OutcomeSummary, type RecordQuery, type RecordStatus, monitoringQueries as mq } from './monitoring-store.js';
@@ -28,6 +29,7 @@ import type {
   PredictionWriteResult,
   Store,
   StoreCapabilities,
+  TimeRange,
 } from './store.js';
 
 export const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -80,6 +82,7 @@ export abstract class KyselyStore implements Store {
   private readonly schemaCache = new Map<string, ModelSchema>();
   private alertingStore?: AlertingStore;
   private outboxStore?: DeliveryStore;
+  private lifecycleStore?: LifecycleStore;
 
   constructor(protected readonly db: Exec) {}
 
@@ -91,6 +94,11 @@ export abstract class KyselyStore implements Store {
   /** The delivery outbox, bound to this executor like `alerting`. */
   get outbox(): DeliveryStore {
     return (this.outboxStore ??= new KyselyDeliveryStore(this.db, this.capabilities));
+  }
+
+  /** The registry, triggers, evidence and holds, bound to this executor like `alerting`. */
+  get lifecycle(): LifecycleStore {
+    return (this.lifecycleStore ??= new KyselyLifecycleStore(this.db, this.backend));
   }
 
   protected abstract withExecutor(db: Exec): KyselyStore;
@@ -493,16 +501,20 @@ export abstract class KyselyStore implements Store {
   }
 
   // ── retention ─────────────────────────────────────────────────────────────────────────
-  async deletePredictionsBefore(modelId: string, before: number, limit: number): Promise<{ deleted: number; done: boolean }> {
+  async deletePredictionsBefore(modelId: string, before: number, limit: number, keep: readonly TimeRange[] = []): Promise<{ deleted: number; done: boolean }> {
     const cutoffDay = dayOf(before);
     const cutoffTs = cutoffDay * DAY_MS;
+    // held periods as whole UTC days (blocks hold one day each): [first, last] day numbers
+    const keptDays = keep.filter((k) => k.to > k.from && dayOf(k.from) < cutoffDay).map((k) => [dayOf(k.from), dayOf(k.to - 1)] as const);
     return this.transaction(async (tx) => {
       const self = tx as KyselyStore;
-      const blocks = await self.db
+      let q = self.db
         .selectFrom('prediction_blocks')
         .select(['id', 'row_count'])
         .where('model_id', '=', modelId)
-        .where('day', '<', cutoffDay)
+        .where('day', '<', cutoffDay);
+      for (const [first, last] of keptDays) q = q.where((eb) => eb.or([eb('day', '<', first), eb('day', '>', last)]));
+      const blocks = await q
         .orderBy('day')
         .limit(Math.max(1, Math.ceil(limit / 64)))
         .execute();
@@ -525,11 +537,9 @@ export abstract class KyselyStore implements Store {
           .where('prediction_id', 'in', predictionIds.slice(i, i + 500))
           .execute();
       }
-      await self.db
-        .deleteFrom('outcomes')
-        .where('model_id', '=', modelId)
-        .where('prediction_ts', '<', cutoffTs)
-        .execute();
+      let outcomes = self.db.deleteFrom('outcomes').where('model_id', '=', modelId).where('prediction_ts', '<', cutoffTs);
+      for (const [first, last] of keptDays) outcomes = outcomes.where((eb) => eb.or([eb('prediction_ts', '<', first * DAY_MS), eb('prediction_ts', '>=', (last + 1) * DAY_MS)]));
+      await outcomes.execute();
       return { deleted, done: ids.length === 0 };
     });
   }

@@ -2,6 +2,7 @@ import type { Model, ModelSchema, ModelSettings } from '../domain/model-schema.j
 import type { AlertingStore } from './alerting-store.js';
 import type { ColumnSet } from './blocks/columns.js';
 import type { DeliveryStore } from './delivery-store.js';
+import type { LifecycleStore } from './lifecycle-store.js';
 import type { MonitoringStore } from './monitoring-store.js';
 import type { OutcomeColumns } from './outcome-queries.js';
 
@@ -17,6 +18,8 @@ export interface Store extends MonitoringStore {
   readonly alerting: AlertingStore;
   /** The delivery outbox as the delivery worker drains it: claims with leases, results (delivery-store.ts). */
   readonly outbox: DeliveryStore;
+  /** The model registry, retraining triggers, evidence bundles, legal holds, imported history (lifecycle-store.ts). */
+  readonly lifecycle: LifecycleStore;
 
   /** Bring the schema up to date (idempotent; safe when several instances start together). */
   migrate(): Promise<void>;
@@ -80,9 +83,11 @@ export interface Store extends MonitoringStore {
   /**
    * Delete at most `limit` predictions-worth of storage of a model older than `before` (whole
    * UTC days strictly before the day of `before`), in one short transaction so ingestion is
-   * never blocked for long. Call again until `done`.
+   * never blocked for long. Call again until `done`. Days that overlap one of the `keep` periods
+   * ([from, to), e.g. the analysis period of an incident on legal hold) keep their predictions
+   * and the outcomes of those predictions.
    */
-  deletePredictionsBefore(modelId: string, before: number, limit: number): Promise<{ deleted: number; done: boolean }>;
+  deletePredictionsBefore(modelId: string, before: number, limit: number, keep?: readonly TimeRange[]): Promise<{ deleted: number; done: boolean }>;
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────
   createApiKey(key: ApiKeyRecord): Promise<void>;
@@ -107,6 +112,12 @@ export interface StoreCapabilities {
   readonly advisoryLocks: boolean;
   /** several processes may use the store at once */
   readonly multiInstance: boolean;
+}
+
+/** A half-open period [from, to) in epoch ms. */
+export interface TimeRange {
+  from: number;
+  to: number;
 }
 
 export interface PageRequest {

@@ -5,6 +5,7 @@ import * as m0002 from './0002-monitoring.js';
 import * as m0003 from './0003-pending-keys.js';
 import * as m0004 from './0004-alerting.js';
 import * as m0005 from './0005-outcome-rollups.js';
+import * as m0006 from './0006-lifecycle.js';
 
 /** The one portable list of migrations, in order. Names never change once released. */
 const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<void>][] = [
@@ -13,6 +14,7 @@ const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<voi
   ['0003-pending-keys', m0003.up],
   ['0004-alerting', m0004.up],
   ['0005-outcome-rollups', m0005.up],
+  ['0006-lifecycle', m0006.up],
 ];
 
 export const MIGRATION_NAMES = MIGRATIONS.map(([name]) => name);
