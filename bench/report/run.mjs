@@ -67,7 +67,11 @@ if (process.env.ONE_THREAD) {
 /** Runs a command under /usr/bin/time -v; the anchor writes JSON to stdout, driftwatch to --out. */
 function measure(c) {
   const r = spawnSync('/usr/bin/time', ['-v', ...c.cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${c.name} failed (${r.status}):\n${r.stderr}`);
+  if (r.status !== 0) {
+    // leave out /usr/bin/time's report (tab-indented), keep the program's own error
+    const own = r.stderr.split('\n').filter((l) => !l.startsWith('\t')).join('\n');
+    throw new Error(`${c.name} failed (exit ${r.status}):\n${own}`);
+  }
   if (c.cmd[0] === PY) writeFileSync(c.out, r.stdout);
   const field = (label) => r.stderr.match(new RegExp(`${label}: (.*)`))[1].trim();
   const [m, s] = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').slice(-2).map(Number);
