@@ -7,7 +7,6 @@
 import { prepareSorted, sortFloat64 } from '../stats/sort.js';
 import type { NumericSample } from '../stats/types.js';
 import type { TaskHandlers } from './csv/worker-pool.js';
-import { sortDecimal } from './decimal-sort.js';
 import { summarizeChunk } from './summarize-chunk.js';
 
 /** The finite values of one side of a numeric feature, one array per parsed chunk. */
@@ -29,9 +28,8 @@ export function prepareRuns(side: ValueRuns): NumericSample {
       at += r.length;
     }
   }
-  // numbers written with few decimals sort by counting; anything else by the radix sort
-  if (!sortDecimal(values)) sortFloat64(values);
-  return prepareSorted(values, side.missing);
+  // sortFloat64 counts numbers written with few decimals, radix-sorts the others
+  return prepareSorted(sortFloat64(values), side.missing);
 }
 
 /** Tasks of the report, by name: run inline or served by report-worker.ts. */
