@@ -26,7 +26,7 @@ describe('GET /metrics', () => {
   it('labels HTTP requests with the route pattern, never the raw URL', async () => {
     ok(await call(t, 'GET', `/api/v1/models/${LOAN}`));
     expect((await call(t, 'GET', '/api/v1/models/nope-123')).statusCode).toBe(404);
-    expect((await call(t, 'GET', '/no/such/path/4711')).statusCode).toBe(404);
+    expect((await call(t, 'GET', '/api/v1/no/such/4711')).statusCode).toBe(404);
     const { text, samples } = await scrape();
     expect(valueOf(samples, 'driftwatch_http_requests_total', { route: '/api/v1/models/:model_id', method: 'GET', status_class: '2xx' })).toBe(1);
     expect(valueOf(samples, 'driftwatch_http_errors_total', { route: '/api/v1/models/:model_id', status: '404' })).toBe(1);
