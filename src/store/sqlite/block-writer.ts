@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { PlannedBlock } from './prediction-writer.js';
 
+const TRANSFER_BYTES = 64 * 1024;
+
 /** How the block writer thread opens the database. */
 export interface BlockWriterInit {
   path: string;
@@ -59,7 +61,11 @@ export class BlockWriterThread {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { done, fail });
       const msg: BlockWriterRequest = { type: 'write', id, blocks, expectMaxBlockId, now };
-      this.worker.postMessage(msg, blocks.map((b) => b.data.buffer as ArrayBuffer));
+      // move big blocks; small ones (single predictions) are cheaper to copy than to detach
+      this.worker.postMessage(
+        msg,
+        blocks.filter((b) => b.data.byteLength >= TRANSFER_BYTES).map((b) => b.data.buffer as ArrayBuffer),
+      );
     });
   }
 
