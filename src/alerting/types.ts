@@ -195,7 +195,8 @@ export interface Silence {
   created_at: number;
 }
 
-export type DeliveryKind = 'trigger' | 'acknowledge' | 'resolve';
+/** `event`: a notice that is not about an alert or incident (a retraining recommendation, src/registry/retrain-event.ts). */
+export type DeliveryKind = 'trigger' | 'acknowledge' | 'resolve' | 'event';
 
 /** One outbox row: written with the alert, drained by the delivery worker. */
 export interface Delivery {

@@ -45,6 +45,8 @@ export interface Notification {
   occurred_at: number;
   /** absolute dashboard URLs */
   links: { alert: string | null; incident: string | null };
+  /** an `event` delivery's own type and data (e.g. `retrain.recommended`), absent for alert notices */
+  event?: { type: string; data: Record<string, unknown> };
 }
 
 type Obj = Record<string, unknown>;
@@ -102,7 +104,7 @@ export function toNotification(d: OutboxDelivery, subject: DeliverySubject, publ
   const links = isObj(p.links) ? p.links : {};
   const alertId = d.alert_id ?? str(alert.alert_id);
   const incidentId = d.incident_id ?? str(incident.incident_id);
-  const title = str(alert.title) ?? str(incident.title) ?? (own ? `${own.name} on ${str(alert.model_id) ?? 'unknown model'}` : `Alert ${alertId ?? incidentId ?? d.delivery_id}`);
+  const title = str(alert.title) ?? str(incident.title) ?? str(p.title) ?? (own ? `${own.name} on ${str(alert.model_id) ?? 'unknown model'}` : `Alert ${alertId ?? incidentId ?? d.delivery_id}`);
   return {
     kind,
     delivery_id: d.delivery_id,
@@ -111,10 +113,10 @@ export function toNotification(d: OutboxDelivery, subject: DeliverySubject, publ
     dedup_key: str(p.dedup_key) ?? incidentId ?? alertId ?? d.idempotency_key,
     alert_id: alertId,
     incident_id: incidentId,
-    severity: severity(alert.severity) ?? severity(incident.severity) ?? 'WARNING',
+    severity: severity(alert.severity) ?? severity(incident.severity) ?? severity(p.severity) ?? 'WARNING',
     title,
-    message: str(alert.message) ?? '',
-    model_id: str(alert.model_id) ?? str(incident.model_id),
+    message: str(alert.message) ?? str(p.message) ?? '',
+    model_id: str(alert.model_id) ?? str(incident.model_id) ?? str(p.model_id),
     component: str(alert.component) ?? str(incident.component),
     source: str(alert.source),
     incident_status: str(incident.status),
@@ -127,5 +129,6 @@ export function toNotification(d: OutboxDelivery, subject: DeliverySubject, publ
       alert: dashboardLink(publicUrl, str(links.alert) ?? (alertId ? `/alerts/${alertId}` : null)),
       incident: dashboardLink(publicUrl, str(links.incident) ?? (incidentId ? `/incidents/${incidentId}` : null)),
     },
+    ...(kind === 'event' && str(p.event) ? { event: { type: str(p.event)!, data: isObj(p.data) ? p.data : {} } } : {}),
   };
 }

@@ -8,7 +8,8 @@ import type { Notification } from '../../delivery/notification.js';
 export function webhookBody(n: Notification, sentAt: number): Record<string, unknown> {
   return {
     version: '1',
-    event: n.kind,
+    // an `event` delivery names its own type (retrain.recommended) and carries its data
+    event: n.event?.type ?? n.kind,
     timestamp: new Date(sentAt).toISOString(),
     idempotency_key: n.idempotency_key,
     delivery_id: n.delivery_id,
@@ -29,5 +30,6 @@ export function webhookBody(n: Notification, sentAt: number): Record<string, unk
     started_at: new Date(n.started_at).toISOString(),
     occurred_at: new Date(n.occurred_at).toISOString(),
     links: n.links,
+    ...(n.event ? { data: n.event.data } : {}),
   };
 }
