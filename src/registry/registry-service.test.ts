@@ -13,7 +13,7 @@ import { RegistryService } from './registry-service.js';
 const T0 = Date.UTC(2026, 3, 1);
 const ACTOR = { actor: 'key:test', request_id: 'req-1' };
 
-export const LOAN: Model = {
+const LOAN: Model = {
   model_id: 'loan',
   name: 'loan',
   description: '',
@@ -34,7 +34,7 @@ export const LOAN: Model = {
 };
 
 /** `n` predictions: group f approved at `fRate`, m at 0.5; latency `latencyMs`; optional actuals matching the prediction. */
-export function loanRows(n: number, o: { fRate?: number; latencyMs?: number; version?: string; from?: number; prefix?: string; actual?: boolean } = {}): Record<string, unknown>[] {
+function loanRows(n: number, o: { fRate?: number; latencyMs?: number; version?: string; from?: number; prefix?: string; actual?: boolean } = {}): Record<string, unknown>[] {
   return Array.from({ length: n }, (_, i) => {
     const gender = i % 2 ? 'f' : 'm';
     const rate = gender === 'f' ? (o.fRate ?? 0.5) : 0.5;
