@@ -1,12 +1,11 @@
 /**
  * The dashboard's overview of every model (Flow 5): per model its newest record, the score over
  * the last 7 days, predictions per day, open incidents, and whether its analyses went stale.
- * Built from indexed per-model queries (records by (model_id, timestamp) without their bodies,
- * prediction blocks by (model_id, day), incidents by (model_id, status)), one page of models at
- * a time, so its cost grows with the page, not with the history.
+ * Built from batched indexed reads (store.overview: records by (model_id, timestamp) without
+ * their bodies, prediction blocks by (model_id, day), incidents by (model_id, status)), one page
+ * of models at a time, so its cost grows with the page, not with the history.
  */
-import type { Model } from '../domain/model-schema.js';
-import { DAY_MS, HOUR_MS, dayOf, dayString } from '../domain/time.js';
+import { DAY_MS, HOUR_MS, dayOf, dayString, toIso } from '../domain/time.js';
 import type { MonitoringRecordRow } from '../store/monitoring-store.js';
 import type { PageRequest, Store } from '../store/store.js';
 import { presentRecordItem } from './present-monitoring.js';
@@ -15,7 +14,7 @@ import { presentRecordItem } from './present-monitoring.js';
 export const STALE_AFTER_MS = 12 * HOUR_MS;
 /** Days of history the overview shows (score sparkline, predictions per day). */
 export const OVERVIEW_DAYS = 7;
-/** Most records per model the score series holds (7 days of analyses every 10 minutes). */
+/** Most records per model the score series holds (the newest; 7 days of analyses every 10 minutes). */
 const SERIES_CAP = 1008;
 
 /** One point of a model's score series (oldest first). */
@@ -56,43 +55,51 @@ function countsOf(records: MonitoringRecordRow[]): ModelOverview['counts'] {
   return c;
 }
 
-async function overviewOf(store: Store, model: Model, now: number): Promise<ModelOverview> {
-  const since = now - OVERVIEW_DAYS * DAY_MS;
-  const firstDay = dayOf(now) - (OVERVIEW_DAYS - 1);
-  const [recent, days, incidents] = await Promise.all([
-    store.listRecords({ model_id: model.model_id, from: since, limit: SERIES_CAP, withoutBody: true }),
-    store.countPredictionsByDay(model.model_id, firstDay * DAY_MS, now + 1),
-    store.alerting.activeIncidentsOf(model.model_id),
-  ]);
-  let latest = recent.items[0];
-  if (!latest) latest = (await store.listRecords({ model_id: model.model_id, limit: 1, withoutBody: true })).items[0];
-  const perDay = new Map(days.map((d) => [d.day, d.count]));
-  return {
-    model_id: model.model_id,
-    name: model.name,
-    task: model.schema.task,
-    latest: latest ? presentRecordItem(latest) : null,
-    stale: !latest || now - latest.timestamp > STALE_AFTER_MS,
-    score_series: recent.items
-      .slice()
-      .reverse()
-      .map((r) => ({ timestamp: new Date(r.timestamp).toISOString(), aggregated_score: r.aggregated_score, max_severity: r.max_severity, status: r.status })),
-    predictions_per_day: Array.from({ length: OVERVIEW_DAYS }, (_, i) => {
-      const day = dayString(firstDay + i);
-      return { day, count: perDay.get(day) ?? 0 };
-    }),
-    open_incidents: incidents.length,
-    counts: countsOf(recent.items),
-  };
-}
+const groupBy = <T extends { model_id: string }>(rows: T[]): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.model_id);
+    if (list) list.push(r);
+    else out.set(r.model_id, [r]);
+  }
+  return out;
+};
 
-/** A page of models (in the store's model order) with their overview. */
+/**
+ * A page of models (in the store's model order) with their overview: three statements for the
+ * whole page (records of the last days, predictions per day, active incidents), plus one
+ * indexed lookup per model that has no record in those days (its newest, however old).
+ */
 export async function modelOverviews(store: Store, page: PageRequest, now: number): Promise<{ items: ModelOverview[]; next_cursor?: string }> {
   const models = await store.listModels(page);
+  const ids = models.items.map((m) => m.model_id);
+  const firstDay = dayOf(now) - (OVERVIEW_DAYS - 1);
+  const [records, days, incidents] = await Promise.all([
+    store.overview.recordsSince(ids, now - OVERVIEW_DAYS * DAY_MS),
+    store.overview.predictionsPerDay(ids, firstDay, dayOf(now)),
+    store.overview.activeIncidentCounts(ids),
+  ]);
+  const recordsOf = groupBy(records);
+  const daysOf = groupBy(days);
   const items: ModelOverview[] = [];
-  // a few models at a time: PostgreSQL answers them in parallel, SQLite does not mind
-  for (let i = 0; i < models.items.length; i += 8) {
-    items.push(...(await Promise.all(models.items.slice(i, i + 8).map((m) => overviewOf(store, m, now)))));
+  for (const model of models.items) {
+    const recent = (recordsOf.get(model.model_id) ?? []).slice(-SERIES_CAP);
+    const latest = recent[recent.length - 1] ?? (await store.listRecords({ model_id: model.model_id, limit: 1, withoutBody: true })).items[0];
+    const perDay = new Map((daysOf.get(model.model_id) ?? []).map((d) => [d.day, d.count]));
+    items.push({
+      model_id: model.model_id,
+      name: model.name,
+      task: model.schema.task,
+      latest: latest ? presentRecordItem(latest) : null,
+      stale: !latest || now - latest.timestamp > STALE_AFTER_MS,
+      score_series: recent.map((r) => ({ timestamp: toIso(r.timestamp), aggregated_score: r.aggregated_score, max_severity: r.max_severity, status: r.status })),
+      predictions_per_day: Array.from({ length: OVERVIEW_DAYS }, (_, i) => {
+        const day = dayString(firstDay + i);
+        return { day, count: perDay.get(day) ?? 0 };
+      }),
+      open_incidents: incidents.get(model.model_id) ?? 0,
+      counts: countsOf(recent),
+    });
   }
   return { items, next_cursor: models.next_cursor };
 }

@@ -7,6 +7,7 @@ import { decodeColumns } from './blocks/codec.js';
 import { COL } from './blocks/columns.js';
 import { type DeliveryStore, KyselyDeliveryStore } from './delivery-store.js';
 import { KyselyLifecycleStore, type LifecycleStore } from './lifecycle-store.js';
+import { KyselyOverviewStore, type OverviewStore } from './overview-store.js';
 import { filterByTime, idColumn, rowToRecord, tsColumn } from './blocks/prediction-rows.js';
 import type { DB } from './db-types.js';
 import { type BaselineRow, type MonitoringRecordRow, type OutcomeSummary, type RecordQuery, type RecordStatus, monitoringQueries as mq } from './monitoring-store.js';
@@ -83,6 +84,7 @@ export abstract class KyselyStore implements Store {
   private alertingStore?: AlertingStore;
   private outboxStore?: DeliveryStore;
   private lifecycleStore?: LifecycleStore;
+  private overviewStore?: OverviewStore;
 
   constructor(protected readonly db: Exec) {}
 
@@ -99,6 +101,11 @@ export abstract class KyselyStore implements Store {
   /** The registry, triggers, evidence and holds, bound to this executor like `alerting`. */
   get lifecycle(): LifecycleStore {
     return (this.lifecycleStore ??= new KyselyLifecycleStore(this.db, this.backend));
+  }
+
+  /** The overview's batched reads, bound to this executor like `alerting`. */
+  get overview(): OverviewStore {
+    return (this.overviewStore ??= new KyselyOverviewStore(this.db));
   }
 
   protected abstract withExecutor(db: Exec): KyselyStore;

@@ -3,6 +3,7 @@ import type { AlertingStore } from './alerting-store.js';
 import type { ColumnSet } from './blocks/columns.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { LifecycleStore } from './lifecycle-store.js';
+import type { OverviewStore } from './overview-store.js';
 import type { MonitoringStore } from './monitoring-store.js';
 import type { OutcomeColumns } from './outcome-queries.js';
 
@@ -20,6 +21,8 @@ export interface Store extends MonitoringStore {
   readonly outbox: DeliveryStore;
   /** The model registry, retraining triggers, evidence bundles, legal holds, imported history (lifecycle-store.ts). */
   readonly lifecycle: LifecycleStore;
+  /** The dashboard overview's reads for a page of models, one statement per kind (overview-store.ts). */
+  readonly overview: OverviewStore;
 
   /** Bring the schema up to date (idempotent; safe when several instances start together). */
   migrate(): Promise<void>;
