@@ -2,7 +2,9 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { newId } from '../domain/ids.js';
 import type { Model } from '../domain/model-schema.js';
 import { DAY_MS, toIso } from '../domain/time.js';
+import { AuditLog, SYSTEM_ACTOR } from '../observability/audit.js';
 import type { JobRunRecord, Store } from '../store/store.js';
+import { LegalHolds } from './legal-hold.js';
 
 export const RETENTION_JOB = 'retention';
 
@@ -18,6 +20,12 @@ export interface RetentionOptions {
    * cutoff from `settings.retention_days` and returns the one to use (never later).
    */
   cutoffFor?: (model: Model, cutoff: number) => Promise<number> | number;
+  /**
+   * Legal holds: the analysis periods of incidents not yet released (open or not exported) are
+   * never deleted. Default: holds computed from the store's incidents, released by export or
+   * resolution.
+   */
+  holds?: LegalHolds;
 }
 
 /** What one retention run did, also stored as the job run's details. */
@@ -31,6 +39,8 @@ export interface RetentionResult {
   cutoffs: Record<string, string>;
   /** per-model failures (the other models are still processed) */
   errors: Record<string, string>;
+  /** incidents whose analysis period was kept, per model (legal hold) */
+  held: Record<string, string[]>;
 }
 
 async function* allModels(store: Store): AsyncGenerator<Model> {
@@ -63,7 +73,8 @@ export async function runRetention(store: Store, options: RetentionOptions = {})
     error: null,
   };
   await store.recordJobRun(run);
-  const result: RetentionResult = { run_id: run.id, status: 'succeeded', deleted: {}, total_deleted: 0, cutoffs: {}, errors: {} };
+  const result: RetentionResult = { run_id: run.id, status: 'succeeded', deleted: {}, total_deleted: 0, cutoffs: {}, errors: {}, held: {} };
+  const holds = options.holds ?? new LegalHolds(store);
   const aborted = () => options.signal?.aborted === true;
   try {
     for await (const model of allModels(store)) {
@@ -72,9 +83,12 @@ export async function runRetention(store: Store, options: RetentionOptions = {})
         const byAge = run.started_at - model.settings.retention_days * DAY_MS;
         const cutoff = options.cutoffFor ? Math.min(byAge, await options.cutoffFor(model, byAge)) : byAge;
         result.cutoffs[model.model_id] = toIso(cutoff);
+        // read once per model: a hold placed during the run protects what the next run would delete
+        const kept = await holds.keepFor(model.model_id);
+        if (kept.incidents.length) result.held[model.model_id] = kept.incidents;
         let deleted = 0;
         for (;;) {
-          const step = await store.deletePredictionsBefore(model.model_id, cutoff, batchSize);
+          const step = await store.deletePredictionsBefore(model.model_id, cutoff, batchSize, kept.ranges);
           deleted += step.deleted;
           if (step.done || aborted()) break;
           await yieldToEventLoop();
@@ -92,12 +106,15 @@ export async function runRetention(store: Store, options: RetentionOptions = {})
   const problems = Object.entries(result.errors).map(([m, err]) => `${m}: ${err}`);
   if (aborted()) problems.push('interrupted (shutdown) before every model was processed');
   result.status = problems.length ? 'failed' : 'succeeded';
+  const details = { deleted: result.deleted, total_deleted: result.total_deleted, cutoffs: result.cutoffs, held: result.held, batch_size: batchSize };
   await store.recordJobRun({
     ...run,
     status: result.status,
     finished_at: clock(),
-    details: { deleted: result.deleted, total_deleted: result.total_deleted, cutoffs: result.cutoffs, batch_size: batchSize },
+    details,
     error: problems.length ? problems.join('; ').slice(0, 4000) : null,
   });
+  // the audit trail says what retention removed and what legal holds kept
+  await new AuditLog(store, clock).record(SYSTEM_ACTOR, { action: 'retention.run', target_type: 'job_run', target_id: run.id, details: { status: result.status, ...details, errors: result.errors } });
   return result;
 }

@@ -64,10 +64,10 @@ export interface LifecycleStore {
   markIncidentExported(incidentId: string, at: number): Promise<void>;
   incidentExportedAt(incidentId: string): Promise<number | null>;
   /**
-   * Incidents with an analysis period that is not exported yet and, when `releaseOnResolution`,
-   * not resolved either: their periods are on legal hold.
+   * Incidents with an analysis period whose hold is not released: not exported yet (when export
+   * releases holds) and not resolved (when resolution does). Oldest first.
    */
-  heldIncidents(query: { releaseOnResolution: boolean; model_id?: string }): Promise<HeldIncident[]>;
+  heldIncidents(query: { releaseOnExport: boolean; releaseOnResolution: boolean; model_id?: string }): Promise<HeldIncident[]>;
 
   /** Outcomes of predictions made in [from, to), in (prediction_ts, prediction_id) order after `after`. */
   outcomePage(modelId: string, from: number, to: number, after: [number, string] | null, limit: number): Promise<OutcomeRecord[]>;
@@ -174,14 +174,9 @@ export class KyselyLifecycleStore implements LifecycleStore {
     const r = await this.db.selectFrom('incidents').select('exported_at').where('incident_id', '=', incidentId).executeTakeFirst();
     return r?.exported_at == null ? null : Number(r.exported_at);
   }
-  async heldIncidents(query: { releaseOnResolution: boolean; model_id?: string }): Promise<HeldIncident[]> {
-    let q = this.db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('period_start', 'is not', null)
-      .where('period_end', 'is not', null)
-      .where('exported_at', 'is', null)
-      .orderBy('created_at');
+  async heldIncidents(query: { releaseOnExport: boolean; releaseOnResolution: boolean; model_id?: string }): Promise<HeldIncident[]> {
+    let q = this.db.selectFrom('incidents').selectAll().where('period_start', 'is not', null).where('period_end', 'is not', null).orderBy('created_at');
+    if (query.releaseOnExport) q = q.where('exported_at', 'is', null);
     if (query.releaseOnResolution) q = q.where('status', '!=', 'resolved');
     if (query.model_id !== undefined) q = q.where('model_id', '=', query.model_id);
     return (await q.execute()).map((r) => ({ incident: toIncident(r), exported_at: r.exported_at === null ? null : Number(r.exported_at) }));
