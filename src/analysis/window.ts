@@ -81,6 +81,7 @@ export class WindowBuilder {
   private readonly dictIndex = new Map<string, Map<string, number>>();
   private readonly labelIndex: Map<string, number>;
   private readonly k: number;
+  private readonly withOutcomes: boolean;
   private at = 0;
 
   constructor(
@@ -89,38 +90,60 @@ export class WindowBuilder {
     options: WindowOptions = {},
   ) {
     const join = (this.join = options.join);
-    const k = (this.k = schema.labels.length);
-    const classification = schema.task !== 'regression';
-    const withOutcomes = join !== undefined && join.index.size > 0;
-    this.w = {
-      rows: 0,
-      numeric: new Map(),
-      categorical: new Map(),
-      // every block writes its rows of every array (missing where it lacks the column): no fill here
-      label: classification ? new Int32Array(total) : null,
-      confidence: classification ? new Float64Array(total) : null,
-      score: schema.task === 'binary_classification' ? new Float64Array(total) : null,
-      probabilities: classification ? new Float64Array(total * k) : null,
-      value: classification ? null : new Float64Array(total),
-      explanations: new Map(),
-      latency: new Float64Array(total),
-      actualLabel: withOutcomes && classification ? new Int32Array(total).fill(-1) : null,
-      actualValue: withOutcomes && !classification ? new Float64Array(total).fill(NaN) : null,
-      labelled: 0,
-    };
-    for (const f of schema.features) {
-      if (f.type === 'numeric') this.w.numeric.set(f.name, new Float64Array(total));
-      else {
-        this.w.categorical.set(f.name, { kind: 'dict', dict: [], codes: new Int32Array(total) });
-        this.dictIndex.set(f.name, new Map());
-      }
-    }
+    this.k = schema.labels.length;
+    this.withOutcomes = join !== undefined && join.index.size > 0;
     for (const f of schema.explanation_features) {
       const edges = options.explanationEdges?.get(f);
       if (edges) this.binners.set(f, new UnsortedBinner(edges));
-      else this.w.explanations.set(f, new Float64Array(total));
     }
+    for (const f of schema.features) if (f.type !== 'numeric') this.dictIndex.set(f.name, new Map());
     this.labelIndex = new Map(schema.labels.map((l, i) => [l, i]));
+    this.w = { rows: 0, labelled: 0, ...this.arrays(total) };
+  }
+
+  /**
+   * Every array of a window of `total` rows, carved out of one ArrayBuffer: one allocation, so
+   * one free. Large enough to be mapped by itself, it goes back to the OS when the window is
+   * collected (thirty separate arrays would stay in the allocator's heap, and a server's RSS
+   * would keep two windows' worth). Every block writes its rows of every array (missing where
+   * it lacks the column), so nothing is filled here but the outcome columns.
+   */
+  private arrays(total: number): Omit<WindowData, 'rows' | 'labelled'> {
+    const { schema, k } = this;
+    const classification = schema.task !== 'regression';
+    const numeric = schema.features.filter((f) => f.type === 'numeric');
+    const categorical = schema.features.filter((f) => f.type !== 'numeric');
+    const kept = schema.explanation_features.filter((f) => !this.binners.has(f));
+    const f64Columns =
+      numeric.length + kept.length + 1 + (classification ? 1 + k : 1) + (schema.task === 'binary_classification' ? 1 : 0) + (this.withOutcomes && !classification ? 1 : 0);
+    const i32Columns = categorical.length + (classification ? 1 : 0) + (this.withOutcomes && classification ? 1 : 0);
+    const i32Bytes = (total * 4 + 7) & ~7;
+    const buffer = new ArrayBuffer(f64Columns * total * 8 + i32Columns * i32Bytes);
+    let at = 0;
+    const f64 = (n = total) => {
+      const a = new Float64Array(buffer, at, n);
+      at += n * 8;
+      return a;
+    };
+    const i32 = () => {
+      const a = new Int32Array(buffer, at, total);
+      at += i32Bytes;
+      return a;
+    };
+    const old = this.w as WindowData | undefined;
+    return {
+      numeric: new Map(numeric.map((f) => [f.name, f64()])),
+      categorical: new Map(categorical.map((f) => [f.name, { kind: 'dict', dict: old?.categorical.get(f.name)?.dict ?? [], codes: i32() }])),
+      explanations: new Map(kept.map((f) => [f, f64()])),
+      label: classification ? i32() : null,
+      confidence: classification ? f64() : null,
+      score: schema.task === 'binary_classification' ? f64() : null,
+      probabilities: classification ? f64(total * k) : null,
+      value: classification ? null : f64(),
+      latency: f64(),
+      actualLabel: this.withOutcomes && classification ? i32().fill(-1) : null,
+      actualValue: this.withOutcomes && !classification ? f64().fill(NaN) : null,
+    };
   }
 
   add(set: ColumnSet): void {
@@ -213,27 +236,23 @@ export class WindowBuilder {
   /** Rows written after the count was taken: make room (rare). */
   private grow(total: number): void {
     const w = this.w;
-    const f = (a: Float64Array, per = 1) => {
-      const out = new Float64Array(total * per).fill(NaN);
-      out.set(a);
-      return out;
+    const next = this.arrays(total);
+    const n = this.at;
+    const copy = (from: Float64Array | Int32Array | null, to: Float64Array | Int32Array | null, per = 1) => {
+      if (from && to) to.set(from.subarray(0, n * per));
     };
-    const i32 = (a: Int32Array) => {
-      const out = new Int32Array(total).fill(-1);
-      out.set(a);
-      return out;
-    };
-    for (const [name, a] of w.numeric) w.numeric.set(name, f(a));
-    for (const [, d] of w.categorical) d.codes = i32(d.codes);
-    for (const [name, a] of w.explanations) w.explanations.set(name, f(a));
-    if (w.label) w.label = i32(w.label);
-    if (w.confidence) w.confidence = f(w.confidence);
-    if (w.score) w.score = f(w.score);
-    if (w.value) w.value = f(w.value);
-    if (w.probabilities) w.probabilities = f(w.probabilities, this.k);
-    if (w.actualLabel) w.actualLabel = i32(w.actualLabel);
-    if (w.actualValue) w.actualValue = f(w.actualValue);
-    w.latency = f(w.latency);
+    for (const [name, a] of w.numeric) copy(a, next.numeric.get(name)!);
+    for (const [name, d] of w.categorical) copy(d.codes, next.categorical.get(name)!.codes);
+    for (const [name, a] of w.explanations) copy(a, next.explanations.get(name)!);
+    copy(w.label, next.label);
+    copy(w.confidence, next.confidence);
+    copy(w.score, next.score);
+    copy(w.value, next.value);
+    copy(w.probabilities, next.probabilities, this.k);
+    copy(w.actualLabel, next.actualLabel);
+    copy(w.actualValue, next.actualValue);
+    copy(w.latency, next.latency);
+    Object.assign(w, next);
     this.total = total;
   }
 
