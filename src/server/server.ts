@@ -30,12 +30,13 @@ export async function startServer(
   options: { handleSignals?: boolean; print?: (line: string) => void; scheduling?: Omit<AnalysisSchedulingOptions, 'log'> } = {},
 ): Promise<RunningServer> {
   if (config.scheduler.enabled) assertSchedulerConfig(config);
-  const store = await createStore({
+  const storeConfig = {
     databaseUrl: config.store.database_url,
     pgSchema: config.store.pg_schema,
     sqlitePath: config.store.sqlite_path,
     sqliteSynchronous: config.store.sqlite_synchronous,
-  });
+  };
+  const store = await createStore(storeConfig);
   let bootstrapKey: string | undefined;
   if ((await store.countActiveApiKeys()) === 0 && (await store.listApiKeys()).length === 0) {
     const created = await createApiKey(store, 'bootstrap admin', ['admin'], Date.now());
@@ -58,9 +59,12 @@ export async function startServer(
     !scheduler ? { ok: true, detail: 'disabled' } : schedulerState === 'running' ? { ok: true, detail: `${scheduler.jobs().length} job(s)` } : { ok: false, detail: schedulerState },
   );
   const url = await app.listen({ host: config.server.host, port: config.server.port });
+  // several processes may share PostgreSQL: the delivery worker gets connections of its own, so a
+  // burst of analyses holding the main pool does not hold back the alerts they raise (bench/alerts)
+  const deliveryStore = store.capabilities.multiInstance && app.ctx.delivery.settings.enabled ? await createStore({ ...storeConfig, pgPoolSize: 4 }, { migrate: false }) : store;
   const delivery =
     startDeliveryWorker({
-      store,
+      store: deliveryStore,
       setup: app.ctx.delivery,
       publicUrl: config.server.public_url,
       log: (level, msg, fields) => app.log[level](fields ?? {}, msg),
@@ -87,6 +91,7 @@ export async function startServer(
       await scheduler?.stop(); // aborts a running retention between batches
       await app.close(); // stops accepting, waits for in-flight requests and the group-commit writer
       await delivery?.stop(); // sends in flight finish and are recorded; the rest stay in the outbox
+      if (deliveryStore !== store) await deliveryStore.close();
       await store.close();
       clearTimeout(timer);
       app.log.info('shut down cleanly');

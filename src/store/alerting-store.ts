@@ -83,7 +83,7 @@ export interface AlertingStore {
 
 type Exec = Kysely<DB> | Transaction<DB>;
 /** first key of PostgreSQL's two-key advisory locks: alerting's namespace ("al") */
-const LOCK_NAMESPACE = 0x616c;
+export const ALERTING_LOCK_NAMESPACE = 0x616c;
 
 /** The Kysely implementation both backends share. */
 export class KyselyAlertingStore implements AlertingStore {
@@ -95,7 +95,7 @@ export class KyselyAlertingStore implements AlertingStore {
   async lock(keys: string[]): Promise<void> {
     if (this.backend !== 'postgres') return;
     // sorted, so two transactions never wait on each other's keys in opposite orders
-    for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${key}))`.execute(this.db);
+    for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(${ALERTING_LOCK_NAMESPACE}, hashtext(${key}))`.execute(this.db);
   }
 
   // ── rules ─────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { KyselyAlertingStore } from './alerting-store.js';
+import { ALERTING_LOCK_NAMESPACE, KyselyAlertingStore } from './alerting-store.js';
 import type { DB } from './db-types.js';
 import type { StoreCapabilities } from './store.js';
 
@@ -188,6 +188,32 @@ async function markSent(db: Exec, deliveryId: string, done: { now: number; attem
   await db.updateTable('alerts').set({ body: JSON.stringify(body), status }).where('alert_id', '=', alertId).execute();
 }
 
+/**
+ * markSent in four round trips instead of eight (PostgreSQL, where each one waits for the event
+ * loop of a busy server): the model's lock taken by a join, then one statement that marks the
+ * delivery and, for a trigger, adds its channel to the alert's channels_notified in SQL, on the
+ * row as it is after the lock.
+ */
+async function markSentPostgres(db: Exec, deliveryId: string, done: { now: number; attempts: number }): Promise<void> {
+  await sql`
+    SELECT pg_advisory_xact_lock(${ALERTING_LOCK_NAMESPACE}, hashtext(coalesce(a.model_id, '-')))
+    FROM deliveries d JOIN alerts a ON a.alert_id = d.alert_id
+    WHERE d.delivery_id = ${deliveryId} AND d.kind = 'trigger' AND d.status = 'pending'`.execute(db);
+  await sql`
+    WITH d AS (
+      UPDATE deliveries SET status = 'sent', sent_at = ${done.now}, attempts = ${done.attempts}, last_error = NULL, lease_owner = NULL, lease_until = NULL
+      WHERE delivery_id = ${deliveryId} AND status = 'pending'
+      RETURNING alert_id, kind, channel),
+    cur AS (
+      SELECT a.alert_id, d.channel, coalesce(a.body::jsonb -> 'channels_notified', '[]'::jsonb) AS notified
+      FROM alerts a JOIN d ON a.alert_id = d.alert_id AND d.kind = 'trigger')
+    UPDATE alerts a SET
+      body = jsonb_set(a.body::jsonb, '{channels_notified}',
+        CASE WHEN cur.notified @> jsonb_build_array(cur.channel) THEN cur.notified ELSE cur.notified || jsonb_build_array(cur.channel) END)::text,
+      status = CASE WHEN a.status IN ('pending', 'failed') THEN 'sent' ELSE a.status END
+    FROM cur WHERE a.alert_id = cur.alert_id`.execute(db);
+}
+
 function parseBody(text: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(text);
@@ -325,6 +351,8 @@ async function deliverySubject(db: Exec, alertId: string | null, incidentId: str
 export class KyselyDeliveryStore implements DeliveryStore {
   private readonly skipLocked: boolean;
   private readonly lockModel: ModelLock;
+  /** PostgreSQL: results recorded with jsonb in fewer round trips (markSentPostgres) */
+  private readonly sqlFastPath: boolean;
 
   constructor(
     private readonly db: Exec,
@@ -332,6 +360,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
     capabilities: Pick<StoreCapabilities, 'skipLocked' | 'advisoryLocks'>,
   ) {
     this.skipLocked = capabilities.skipLocked;
+    this.sqlFastPath = capabilities.advisoryLocks;
     // the same lock alerting's transactions take (alerting-store.ts); SQLite transactions are serial already
     this.lockModel = capabilities.advisoryLocks ? (db, modelId) => new KyselyAlertingStore(db, 'postgres').lock([modelId ?? '-']) : async () => undefined;
   }
@@ -344,7 +373,7 @@ export class KyselyDeliveryStore implements DeliveryStore {
     return claim(this.db, request, this.skipLocked);
   }
   markDeliverySent(deliveryId: string, done: { now: number; attempts: number }): Promise<void> {
-    return this.atomically((db) => markSent(db, deliveryId, done, this.lockModel));
+    return this.atomically((db) => (this.sqlFastPath ? markSentPostgres(db, deliveryId, done) : markSent(db, deliveryId, done, this.lockModel)));
   }
   scheduleDeliveryRetry(deliveryId: string, owner: string, retry: { attempts: number; next_attempt_at: number; last_error: string | null }): Promise<boolean> {
     return scheduleRetry(this.db, deliveryId, owner, retry);
