@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -59,7 +59,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const logSecrets = scrubberFor(config, process.env);
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config, logSecrets, typeof options.logger === 'object' ? options.logger : {}),
-    requestIdLogLabel: 'request_id',
+    // request lines on (incoming request / request completed), the id logged as request_id
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: false }),
     bodyLimit: config.server.body_limit_bytes,
     // a client's x-request-id is kept when it is a sane token; otherwise a fresh one is made
     requestIdHeader: false,
@@ -67,7 +68,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\x21-\x7e]{1,128}$/.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
     // errors Fastify answers before routing (a malformed %-escape in the path) get the one shape too
     frameworkErrors: (error, request, reply) => {
       void (reply as FastifyReply).status(400).header('x-request-id', request.id).send(errorBody('bad_request', error.message));
