@@ -38,6 +38,8 @@ export interface BuildReportOptions extends ReportOptions {
   readonly threads?: number;
   /** a runner serving REPORT_TASKS */
   readonly runner?: TaskRunner;
+  /** files smaller than this are parsed in one range (default 2 MiB) */
+  readonly minSplitBytes?: number;
 }
 
 /**
@@ -100,9 +102,19 @@ export async function reportFromInputs(inputs: ReportInputs, options: ReportOpti
   };
 }
 
+/**
+ * The finite values of column k, one run per chunk. Runs written into their column's shared
+ * buffer are viewed through this thread's own buffer object, so the thread that joins them sees
+ * one buffer and can join them in place (prepareRuns).
+ */
 function runsOf(side: Side, k: number): ValueRuns {
   const parts = side.chunks.map((c) => c.columns[k].summary as FinitePart);
-  return { runs: parts.map((p) => p.values), missing: parts.reduce((n, p) => n + p.missing, 0) };
+  const missing = parts.reduce((n, p) => n + p.missing, 0);
+  const targets = side.targets?.map((t) => t[k]);
+  if (targets && parts.every((p, i) => p.inTarget && targets[i])) {
+    return { runs: parts.map((p, i) => new Float64Array(targets[i]!.buffer, targets[i]!.offset * 8, p.values.length)), missing };
+  }
+  return { runs: parts.map((p) => p.values), missing };
 }
 
 /** Category counts over all chunks; boolean spellings (True, 1, yes, …) become `true`/`false`. */

@@ -5,6 +5,8 @@
 import { statSync } from 'node:fs';
 import { planReportColumns } from './column-plan.js';
 import type { PlannedColumn } from './column-plan.js';
+import type { ColumnTarget } from './csv/column-builders.js';
+import { estimateRangeRows } from './csv/csv-file.js';
 import type { RangeTask } from './csv/csv-file.js';
 import { mergeChunks } from './csv/merge-columns.js';
 import type { ColumnTable } from './csv/merge-columns.js';
@@ -20,6 +22,8 @@ export interface Side {
   readonly path: string;
   readonly chunks: readonly ChunkSummary[];
   readonly rows: number;
+  /** per chunk and column, the slice it was written into (when the planned ranges stood) */
+  readonly targets?: readonly (readonly (ColumnTarget | null)[])[];
 }
 
 /** Both files parsed and reduced, with the plan of their columns. */
@@ -41,12 +45,14 @@ export interface ReadInputsOptions {
    * statistics modules here, while the workers are already parsing.
    */
   readonly beforeCallerWorks?: () => Promise<void>;
+  /** files smaller than this are parsed in one range (default 2 MiB; tests split small files) */
+  readonly minSplitBytes?: number;
 }
 
 /** Plans the columns and parses both files on the runner's threads. */
 export async function readReportInputs(options: ReadInputsOptions): Promise<ReportInputs> {
   const plan = planReportColumns(options.schema, options.schemaFile);
-  const [reference, current] = await readSides(options.runner, [options.reference, options.current], plan, options.beforeCallerWorks);
+  const [reference, current] = await readSides(options.runner, [options.reference, options.current], plan, options);
   return { plan, reference, current };
 }
 
@@ -58,17 +64,18 @@ async function readSides(
   runner: TaskRunner,
   paths: readonly string[],
   plan: readonly PlannedColumn[],
-  beforeCallerWorks?: () => Promise<void>,
+  { beforeCallerWorks, minSplitBytes }: Pick<ReadInputsOptions, 'beforeCallerWorks' | 'minSplitBytes'>,
 ): Promise<Side[]> {
   const shared = runner.threads > 1;
   const sides = paths.map((path) => {
     const format = formatOf(path);
     const parts = rangesFor(path, runner.threads);
-    const planned = format === 'csv' ? planCsvRanges(path, plan, parts) : planNdjsonRanges(path, plan, parts);
-    const ranges = planned.map((r) => ({ ...r, shared }));
+    const planned = format === 'csv' ? planCsvRanges(path, plan, parts, minSplitBytes) : planNdjsonRanges(path, plan, parts, minSplitBytes);
+    const targets = shared && format === 'csv' && planned.length > 1 ? columnTargets(planned, plan) : [];
+    const ranges = planned.map((r, i) => ({ ...r, shared, targets: targets[i] }));
     const parse = (batch: readonly RangeTask[]): Promise<ChunkSummary[]> =>
       runner.runBatch<ChunkSummary>(batch.map((range) => ({ kind: 'summarizeChunk', payload: { range, format, plan } })));
-    return { path, ranges, parse, bytes: ranges.reduce((n, r) => n + r.end - r.start, 0) };
+    return { path, ranges, targets, parse, bytes: ranges.reduce((n, r) => n + r.end - r.start, 0) };
   });
   const order = sides.map((_, i) => i).sort((a, b) => sides[b].bytes - sides[a].bytes);
   const batch = order.flatMap((i) => sides[i].ranges);
@@ -85,12 +92,32 @@ async function readSides(
   return Promise.all(
     sides.map(async (side, i) => {
       const chunks = await checkRanges(side.ranges, chunksOf[i], side.parse);
-      return { path: side.path, chunks, rows: chunks.reduce((n, c) => n + c.rowCount, 0) };
+      const rows = chunks.reduce((n, c) => n + c.rowCount, 0);
+      const targets = side.targets.length === chunks.length ? side.targets : undefined;
+      return { path: side.path, chunks, rows, ...(targets ? { targets } : {}) };
     }),
   );
 }
 
 /** The row-aligned columns of one side (prediction, actual, score, protected attributes). */
+/**
+ * Where each range writes its numeric feature columns: one SharedArrayBuffer per column for the
+ * whole file, a slice per range sized by its bytes with 5 % to spare. The chunks of a column are
+ * then joined in place (report-tasks.ts) instead of being copied into a new array; a range that
+ * outgrows its slice moves to its own buffer and is copied as before.
+ */
+function columnTargets(ranges: readonly RangeTask[], plan: readonly PlannedColumn[]): (ColumnTarget | null)[][] {
+  const first = ranges[0];
+  const last = ranges[ranges.length - 1];
+  const bytes = last.end - first.start;
+  const rows = estimateRangeRows(first.path, first.start, last.end);
+  const capacities = ranges.map((r) => Math.ceil(((rows * (r.end - r.start)) / bytes) * 1.05) + 256);
+  const offsets = capacities.map((_, i) => capacities.slice(0, i).reduce((a, b) => a + b, 0));
+  const total = capacities.reduce((a, b) => a + b, 0);
+  const perColumn = plan.map((p) => (p.type === 'numeric' && p.summary && !p.raw ? new SharedArrayBuffer(total * 8) : null));
+  return ranges.map((_, i) => perColumn.map((buffer) => (buffer ? { buffer, offset: offsets[i], capacity: capacities[i] } : null)));
+}
+
 /**
  * Ranges per file: one per thread, two per thread from 32 MiB on — smaller tasks keep the threads
  * evenly busy when the machine is shared, and joining more runs costs nothing extra.

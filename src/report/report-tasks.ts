@@ -20,16 +20,39 @@ export function prepareRuns(side: ValueRuns): NumericSample {
   const runs = side.runs;
   let values: Float64Array;
   if (runs.length === 1) values = runs[0];
-  else {
-    values = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
-    let at = 0;
-    for (const r of runs) {
-      values.set(r, at);
-      at += r.length;
-    }
-  }
+  else values = joinInPlace(runs) ?? joinByCopy(runs);
   // sortFloat64 counts numbers written with few decimals, radix-sorts the others
   return prepareSorted(sortFloat64(values), side.missing);
+}
+
+/**
+ * Runs that are slices of one buffer, in order (see ColumnTarget): moved down next to each other
+ * in that buffer, no new memory. Null when they are not.
+ */
+export function joinInPlace(runs: readonly Float64Array[]): Float64Array | null {
+  const buffer = runs[0].buffer;
+  for (let i = 1; i < runs.length; i++) {
+    if (runs[i].buffer !== buffer || runs[i].byteOffset < runs[i - 1].byteOffset + runs[i - 1].byteLength) return null;
+  }
+  const whole = new Float64Array(buffer);
+  const start = runs[0].byteOffset / 8;
+  let at = start + runs[0].length;
+  for (let i = 1; i < runs.length; i++) {
+    const from = runs[i].byteOffset / 8;
+    whole.copyWithin(at, from, from + runs[i].length);
+    at += runs[i].length;
+  }
+  return whole.subarray(start, at);
+}
+
+function joinByCopy(runs: readonly Float64Array[]): Float64Array {
+  const values = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of runs) {
+    values.set(r, at);
+    at += r.length;
+  }
+  return values;
 }
 
 /** Tasks of the report, by name: run inline or served by report-worker.ts. */

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('buildReport on worker threads', () => {
-  it('gives the same report as on one thread, with chunks shared through SharedArrayBuffers', async () => {
+  it('gives the same report as on one thread, with chunks shared through SharedArrayBuffers and joined in place', async () => {
     const options = {
       reference: fixture('reference.csv'),
       current: fixture('current.csv'),
@@ -37,6 +37,11 @@ describe('buildReport on worker threads', () => {
       expect(threaded).toEqual(inline);
       // two files parsed, then both sides of three numeric features sorted, all on the workers
       expect(runner.tasksOnWorkers).toBe(8);
+      // the same with each file cut in two ranges, whose numeric columns are joined in place
+      const before = runner.tasksOnWorkers;
+      const split = await buildReport({ ...options, runner, minSplitBytes: 0 });
+      expect(split).toEqual(inline);
+      expect(runner.tasksOnWorkers - before).toBe(4 + 6);
     } finally {
       await runner.close();
     }

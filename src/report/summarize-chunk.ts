@@ -9,6 +9,8 @@ export interface FinitePart {
   readonly values: Float64Array;
   /** missing or non-finite values */
   readonly missing: number;
+  /** the values are at the start of the chunk's ColumnTarget slice */
+  readonly inTarget?: boolean;
 }
 
 /** A categorical column's part of a chunk: count per category, and missing cells. */
@@ -52,7 +54,9 @@ export function summarizeChunk(task: SummarizeTask): ChunkSummary {
     if (!p.summary) return { summary: null, raw: column };
     if (column.type === 'numeric') {
       // with the raw values needed too, compact a copy; else compact in place
-      return { summary: finitePart(p.raw ? column.values.slice() : column.values), raw: p.raw ? column : null };
+      if (p.raw) return { summary: finitePart(column.values.slice()), raw: column };
+      const part = finitePart(column.values);
+      return { summary: column.inTarget ? { ...part, inTarget: true } : part, raw: null };
     }
     return { summary: countsPart(column.codes, column.dictionary), raw: p.raw ? column : null };
   });

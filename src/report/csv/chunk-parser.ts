@@ -1,7 +1,7 @@
 import { HASH_PRIME, HASH_SEED } from './byte-dictionary.js';
 import type { ByteDictionary } from './byte-dictionary.js';
 import { CategoricalBuilder, NumericBuilder } from './column-builders.js';
-import type { Column, ColumnKind } from './column-builders.js';
+import type { Column, ColumnKind, ColumnTarget } from './column-builders.js';
 import { NOT_A_NUMBER, POW10, parseNumberText } from './number-bytes.js';
 
 /** A column the parser keeps: its position among the header's fields and its kind. */
@@ -55,12 +55,14 @@ export class ChunkParser {
   /**
    * @param fieldCount number of fields in the header; every row must have as many
    * @param shared numeric columns on SharedArrayBuffers (see NumericBuilder)
+   * @param targets per slot, where a numeric column is written (see ColumnTarget)
    */
   constructor(
     private readonly slots: readonly ColumnSlot[],
     private readonly fieldCount: number,
     capacity = 4096,
     shared = false,
+    targets: readonly (ColumnTarget | null)[] = [],
   ) {
     this.kinds = new Int8Array(fieldCount);
     this.slotOf = new Int32Array(fieldCount).fill(-1);
@@ -68,18 +70,25 @@ export class ChunkParser {
       this.slotOf[s.index] = k;
       this.kinds[s.index] = s.type === 'numeric' ? NUMERIC : CATEGORICAL;
     });
-    this.numeric = slots.map((s) => (s.type === 'numeric' ? new NumericBuilder(capacity, shared) : null));
+    this.numeric = slots.map((s, k) => (s.type === 'numeric' ? new NumericBuilder(capacity, shared, targets[k] ?? undefined) : null));
     this.categorical = slots.map((s) => (s.type === 'categorical' ? new CategoricalBuilder(capacity) : null));
     this.fieldDictionaries = Array.from(this.slotOf, (k) => (k >= 0 ? (this.categorical[k]?.dictionary ?? null) : null));
     this.reserve(capacity);
   }
 
-  /** Makes room for at least `rows` rows in every column. */
-  reserve(rows: number): void {
-    if (rows <= this.capacity) return;
-    this.capacity = rows;
-    for (const b of this.numeric) b?.ensure(rows);
-    for (const b of this.categorical) b?.ensure(rows);
+  /**
+   * Makes room for at least `rows` rows in every column; an estimate (`hint`) leaves columns
+   * written into a target slice where they are.
+   */
+  reserve(rows: number, hint = false): void {
+    if (rows > this.capacity) {
+      for (const b of this.numeric) b?.ensure(rows, hint);
+      for (const b of this.categorical) b?.ensure(rows);
+      this.capacity = Math.min(
+        ...this.numeric.map((b) => b?.values.length ?? Infinity),
+        ...this.categorical.map((b) => b?.codes.length ?? Infinity),
+      );
+    }
     const none = new Float64Array(0);
     const noCodes = new Int32Array(0);
     this.fieldValues = Array.from(this.slotOf, (k) => (k >= 0 ? (this.numeric[k]?.values ?? none) : none));

@@ -8,6 +8,8 @@ export type ColumnKind = 'numeric' | 'categorical';
 export interface NumericColumn {
   readonly type: 'numeric';
   readonly values: Float64Array;
+  /** true when `values` is still the ColumnTarget slice it was given */
+  readonly inTarget?: boolean;
 }
 
 /**
@@ -23,19 +25,36 @@ export interface CategoricalColumn {
 export type Column = NumericColumn | CategoricalColumn;
 
 /**
+ * Where a chunk writes a numeric column: a slice of a SharedArrayBuffer that holds the column
+ * for the whole file, so the chunks' values can be joined in place (report/read-inputs.ts).
+ * `offset` and `capacity` count values, not bytes.
+ */
+export interface ColumnTarget {
+  readonly buffer: SharedArrayBuffer;
+  readonly offset: number;
+  readonly capacity: number;
+}
+
+/**
  * Growable Float64Array for a numeric column of a chunk; with `shared`, on a SharedArrayBuffer,
- * so the chunk's values can be read by another thread without being copied.
+ * so the chunk's values can be read by another thread without being copied. With a target it
+ * writes into that slice, and moves to a buffer of its own only if the slice is outgrown.
  */
 export class NumericBuilder {
   values: Float64Array;
+  private inTarget: boolean;
   constructor(
     capacity: number,
     private readonly shared = false,
+    target?: ColumnTarget,
   ) {
-    this.values = this.allocate(capacity);
+    this.inTarget = target !== undefined;
+    this.values = target ? new Float64Array(target.buffer, target.offset * 8, target.capacity) : this.allocate(capacity);
   }
-  ensure(capacity: number): void {
-    if (capacity <= this.values.length) return;
+  /** Room for `capacity` values; an estimate (`hint`) does not move a column out of its target. */
+  ensure(capacity: number, hint = false): void {
+    if (capacity <= this.values.length || (hint && this.inTarget)) return;
+    this.inTarget = false;
     const next = this.allocate(Math.max(capacity, Math.ceil(this.values.length * 1.5)));
     next.set(this.values);
     this.values = next;
@@ -45,7 +64,8 @@ export class NumericBuilder {
   }
   finish(rows: number): NumericColumn {
     // a shared buffer stays whole: copying it out would unshare it
-    return { type: 'numeric', values: this.shared ? this.values.subarray(0, rows) : trim(this.values, rows) };
+    const values = this.shared || this.inTarget ? this.values.subarray(0, rows) : trim(this.values, rows);
+    return this.inTarget ? { type: 'numeric', values, inTarget: true } : { type: 'numeric', values };
   }
 }
 
