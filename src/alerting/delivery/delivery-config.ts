@@ -12,7 +12,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
  *   lease: 2m             # a claimed delivery is another worker's after this (a crashed sender)
  *   concurrency: 8        # sends in flight at once
  *   max_rate_wait: 5s     # a rate-limited send waits this long in memory, longer ones go back to the outbox
- *   retry: { base: 1s, max: 5m, max_attempts: 100, give_up_after: 24h, max_retry_after: 1h }
+ *   retry: { base: 1s, max: 5m, max_attempts: 1000, give_up_after: 24h, max_retry_after: 1h }
  * ```
  */
 export interface WorkerSettings {

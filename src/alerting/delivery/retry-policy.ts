@@ -17,7 +17,8 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = {
   base_ms: 1_000,
   max_ms: 5 * 60_000,
-  max_attempts: 100,
+  // a day of retries at the 5-minute cap is ~600 attempts: give_up_after is what ends them
+  max_attempts: 1000,
   give_up_after_ms: 24 * 3_600_000,
   max_retry_after_ms: 3_600_000,
 };
