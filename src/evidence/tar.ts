@@ -100,12 +100,13 @@ function parseHeader(h: Buffer): TarEntryStart | null {
  * which are passed in chunks as they arrive (never the whole file at once).
  */
 export async function readTar(input: Readable, onEntry: (e: TarEntryStart) => { data(chunk: Buffer): void; end(): void }): Promise<void> {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let remaining = 0;
   let skip = 0;
   let consumer: { data(chunk: Buffer): void; end(): void } | null = null;
   let ended = false;
   for await (const chunk of input as AsyncIterable<Buffer>) {
+    if (ended) continue; // what follows the end-of-archive blocks (record padding) is read and ignored
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     for (;;) {
       if (ended) break;
