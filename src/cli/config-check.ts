@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parseChannels } from '../alerting/channels/channel-config.js';
+import { parseWorkerSettings } from '../alerting/delivery/delivery-config.js';
 import { type Config, ConfigError, type ConfigExtensions } from '../config/config.js';
 import { cronProblem } from '../scheduler/scheduler.js';
 import { createStore } from '../store/create-store.js';
 import { describeStore, loadCommandConfig, maskUrl, storeConfigOf } from './cli-store.js';
 
-const SECRET_KEY = /(token|secret|password|passwd|api[_-]?key|private[_-]?key|credentials?)$/i;
+// webhook_url: a Slack webhook's token is its path; routing_key: PagerDuty's integration key
+const SECRET_KEY = /(token|secret|password|passwd|api[_-]?key|private[_-]?key|credentials?|webhook_url|routing_key|authorization)$/i;
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s]*:[^@/\s]*@/i;
 
 /** A copy of a config value with secrets replaced by `***` (keys that name secrets, passwords in URLs). */
@@ -20,6 +23,17 @@ export function maskSecrets(value: unknown, key = ''): unknown {
     if (URL_WITH_CREDENTIALS.test(value)) return maskUrl(value);
   }
   return value;
+}
+
+/** The problems a section parser throws (none when it parses). */
+function problemsOf(parse: () => unknown): { key: string; problem: string }[] {
+  try {
+    parse();
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
 }
 
 /** Problems `loadConfig` does not see but a start would fail on. */
@@ -58,7 +72,8 @@ export async function checkConfig(
     const all = problem && !e.problems.some((p) => p.key === 'scheduler.retention_cron') ? [...e.problems, { key: 'scheduler.retention_cron', problem }] : e.problems;
     return { ok: false, text: new ConfigError(all).message };
   }
-  const problems = extraProblems(config);
+  // the channels and delivery sections are checked as the server would (env channels included)
+  const problems = [...extraProblems(config), ...problemsOf(() => parseChannels(config.extensions, env)), ...problemsOf(() => parseWorkerSettings(config.extensions))];
   if (problems.length) return { ok: false, text: new ConfigError(problems).message };
   const lines: string[] = [];
   if (opts.connect) {
