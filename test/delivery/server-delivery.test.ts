@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/alerting/channels/webhook/webhook-signature.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
+import { TEST_PG_URL } from '../store/store-fixtures.js';
 import { HttpReceiver } from './http-receiver.js';
 
 const SLACK_PATH = '/services/T0SECRET/B0SECRET/XOXSECRETTOKEN';
@@ -15,9 +17,18 @@ afterEach(async () => {
 });
 
 /** A real server (SQLite in a temp dir, port 0) with channels from a config file and the environment. */
-async function serve(rx: HttpReceiver, extraEnv: Record<string, string> = {}): Promise<{ server: RunningServer; admin: string; ingest: string; read: string }> {
+async function serve(rx: HttpReceiver, extraEnv: Record<string, string> = {}, backend: 'sqlite' | 'postgres' = 'sqlite'): Promise<{ server: RunningServer; admin: string; ingest: string; read: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'dw-delivery-'));
   closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const schema = `dwserve_${process.pid}_${Date.now().toString(36)}`;
+  if (backend === 'postgres') {
+    closers.push(async () => {
+      const c = new pg.Client({ connectionString: TEST_PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    });
+  }
   const file = join(dir, 'driftwatch.yaml');
   writeFileSync(
     file,
@@ -34,7 +45,15 @@ async function serve(rx: HttpReceiver, extraEnv: Record<string, string> = {}): P
       '  poll_interval: 30s',
     ].join('\n'),
   );
-  const env = { DRIFTWATCH_LOG_LEVEL: 'silent', DRIFTWATCH_SCHEDULER: 'false', DRIFTWATCH_DB: join(dir, 'dw.db'), DRIFTWATCH_PORT: '0', DRIFTWATCH_PUBLIC_URL: 'https://dw.example.com', ...extraEnv };
+  const env = {
+    DRIFTWATCH_LOG_LEVEL: 'silent',
+    DRIFTWATCH_SCHEDULER: 'false',
+    DRIFTWATCH_DB: join(dir, 'dw.db'),
+    DRIFTWATCH_PORT: '0',
+    DRIFTWATCH_PUBLIC_URL: 'https://dw.example.com',
+    ...(backend === 'postgres' ? { DATABASE_URL: TEST_PG_URL, DRIFTWATCH_PG_SCHEMA: schema } : {}),
+    ...extraEnv,
+  };
   const config = loadConfig({ file, env });
   const saved = { ...process.env };
   Object.assign(process.env, extraEnv); // channel env vars are read from the process environment
@@ -46,10 +65,10 @@ async function serve(rx: HttpReceiver, extraEnv: Record<string, string> = {}): P
 }
 
 describe('delivery in the running server', () => {
-  it('an external alert reaches every channel within a second (the worker is woken, not polled), signed', async () => {
+  it.each(['sqlite', 'postgres'] as const)('an external alert reaches every channel within a second (the worker is woken, not polled), signed (%s)', async (backend) => {
     const rx = await HttpReceiver.start({ status: 200, body: 'ok' });
     closers.push(() => rx.close());
-    const { server, ingest } = await serve(rx);
+    const { server, ingest } = await serve(rx, {}, backend);
     const started = Date.now();
     const res = await fetch(`${server.url}/api/v1/alerts/trigger`, {
       method: 'POST',
