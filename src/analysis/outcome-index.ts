@@ -41,7 +41,8 @@ export class OutcomeIndex {
 
   /** the slot holding `ts`, or the empty slot where it would go */
   private slotOf(ts: number): number {
-    const lo = ts % TWO_32 | 0;
+    // ToInt32: the low 32 bits of an integral timestamp (any number hashes the same every time)
+    const lo = ts | 0;
     const hi = (ts / TWO_32) | 0;
     let slot = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 7) & this.mask;
     for (;;) {
@@ -58,9 +59,9 @@ export class OutcomeIndex {
 
   /** The outcome (index into the columns) of the prediction `id` made at `ts`, or -1. */
   find(ts: number, id: string | null): number {
-    if (id === null) return -1;
     const slot = this.slotOf(ts);
-    if (this.keys[slot] !== ts) return -1;
+    // most rows have no outcome: their time is not in the table, and no id is compared
+    if (this.keys[slot] !== ts || id === null) return -1;
     for (let o = this.first[slot]; o >= 0; o = this.next[o]) if (this.outcomes.predictionId[o] === id) return o;
     return -1;
   }

@@ -37,6 +37,30 @@ describe('binUnsorted', () => {
     );
   });
 
+  it('bins values on and one ulp either side of every edge where the sorted binning does', () => {
+    const nextUp = (v: number): number => {
+      if (v === 0) return Number.MIN_VALUE;
+      const b = new Float64Array([v]);
+      const bits = new BigInt64Array(b.buffer);
+      bits[0] += v > 0 ? 1n : -1n;
+      return b[0];
+    };
+    const nudge = (v: number, ulps: number) => {
+      let x = v;
+      for (let u = 0; u < Math.abs(ulps); u++) x = ulps > 0 ? nextUp(x) : -nextUp(-x);
+      return x;
+    };
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }), { minLength: 1, maxLength: 30 }), (e) => {
+        const edges = Float64Array.from(e).sort();
+        const values = Float64Array.from([...edges].flatMap((v) => [nudge(v, -1), v, nudge(v, 1), nudge(v, 2)]));
+        const kept = values.slice().sort();
+        expect(Array.from(binUnsorted(values, edges).shares)).toEqual(Array.from(sharesInBins(kept, edges)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('puts a value equal to an edge in the bin that edge closes', () => {
     const got = binUnsorted(Float64Array.from([1, 2, 2, 3, NaN]), Float64Array.from([2]));
     expect(Array.from(got.shares)).toEqual([0.75, 0.25]);

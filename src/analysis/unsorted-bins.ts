@@ -14,8 +14,8 @@ export interface UnsortedBins {
 /**
  * Bins values into the right-closed bins of ascending `edges` (the reference deciles), piece by
  * piece: a value goes to the bin numbered by how many edges lie below it, which is where
- * countAtOrBelow on the sorted values puts it. No sort, no copy: O(n·k) for the few edges of
- * deciles, O(n log k) beyond 16. Lets the window loader bin explanations block by block
+ * countAtOrBelow on the sorted values puts it. No sort, no copy; a grid over the edges' range
+ * finds a value's bin in about one step. Lets the window loader bin explanations block by block
  * instead of keeping them.
  */
 export class UnsortedBinner {
@@ -24,13 +24,33 @@ export class UnsortedBinner {
   private missing = 0;
   private absSum = 0;
 
+  /** a uniform grid over [first edge, last edge]: per cell, a bin no higher than any of its values' */
+  private readonly grid: Int32Array | null = null;
+  private readonly scale: number = 0;
+
   constructor(readonly edges: Float64Array) {
     this.counts = new Float64Array(edges.length + 1);
+    const k = edges.length;
+    const span = k >= 2 ? edges[k - 1] - edges[0] : 0;
+    if (span > 0 && Number.isFinite(span)) {
+      const cells = 64 * k;
+      this.scale = cells / span;
+      this.grid = new Int32Array(cells);
+      // a cell starts from the bin two cells down: rounding can put a value one cell too high, and
+      // an edge counted here is then a whole cell below any value of the cell
+      for (let c = 2, b = 0; c < cells; c++) {
+        const below = edges[0] + (c - 2) / this.scale;
+        while (b < k && edges[b] < below) b++;
+        this.grid[c] = b;
+      }
+    }
   }
 
   add(values: Float64Array): void {
-    const { edges, counts } = this;
+    const { edges, counts, grid, scale } = this;
     const k = edges.length;
+    const first = k ? edges[0] : 0;
+    const last = k ? edges[k - 1] : 0;
     let n = 0;
     let absSum = this.absSum;
     for (let i = 0; i < values.length; i++) {
@@ -38,11 +58,17 @@ export class UnsortedBinner {
       if (Number.isNaN(v)) continue;
       n++;
       absSum += Math.abs(v);
-      let bin = 0;
-      if (k <= 16) {
-        // a few edges (deciles): counting comparisons beats a binary search's unpredictable branches
-        for (let j = 0; j < k; j++) if (edges[j] < v) bin++;
+      let bin: number;
+      if (k === 0 || v <= first) bin = 0;
+      else if (v > last) bin = k;
+      else if (grid) {
+        // the value's grid cell gives a bin at or below its own; then step up past edges below it
+        let cell = ((v - first) * scale) | 0;
+        if (cell >= grid.length) cell = grid.length - 1;
+        bin = grid[cell];
+        while (edges[bin] < v) bin++;
       } else {
+        bin = 0;
         let hi = k;
         while (bin < hi) {
           const mid = (bin + hi) >>> 1;

@@ -218,9 +218,9 @@ export class WindowBuilder {
     const { w, at } = this;
     const { index, labelCode, value } = join;
     const times = ts.values;
+    const rowIds = ids.values;
     for (let i = 0; i < set.rows; i++) {
-      if (!index.hasTime(times[i])) continue;
-      const o = index.find(times[i], ids.values[i]);
+      const o = index.find(times[i], rowIds[i]);
       if (o < 0) continue;
       if (labelCode && w.actualLabel) {
         if (labelCode[o] < 0) continue;

@@ -33,13 +33,13 @@ function aggregated(dialect: 'sqlite' | 'postgres') {
       count(*) as n,
       group_concat(prediction_id, char(10)) as ids,
       group_concat(prediction_ts, ',') as ts,
-      group_concat(coalesce('=' || label, ''), char(31)) as labels`;
+      group_concat(coalesce(label, ''), char(31)) as labels`;
   }
   return sql`
     count(*) as n,
     string_agg(prediction_id, E'\\n') as ids,
     string_agg(prediction_ts::text, ',') as ts,
-    string_agg(coalesce('=' || label, ''), chr(31)) as labels`;
+    string_agg(coalesce(label, ''), chr(31)) as labels`;
 }
 
 /**
@@ -55,17 +55,42 @@ export async function outcomeColumns(db: Exec, modelId: string, from: number, to
   const n = Number(a?.n ?? 0);
   if (n === 0) return { rows: 0, predictionId: [], predictionTs: new Float64Array(0), label: [], value: new Float64Array(0) };
   const ids = a.ids!.split(ID_SEP);
-  const ts = a.ts!.split(',');
+  const ts = parseIntegers(a.ts!, n);
   const labels = a.labels!.split(LABEL_SEP);
   // a label with the separator in it: read row by row instead
-  if (ids.length !== n || ts.length !== n || labels.length !== n) return outcomeRows(db, modelId, from, to, 'label');
+  if (ids.length !== n || !ts || labels.length !== n) return outcomeRows(db, modelId, from, to, 'label');
   return {
     rows: n,
     predictionId: ids,
-    predictionTs: Float64Array.from(ts, Number),
-    label: labels.map((l) => (l === '' ? null : l.slice(1))),
+    predictionTs: ts,
+    // labels are never empty (model-schema.ts): '' stands for a missing one
+    label: labels.map((l) => (l === '' ? null : l)),
     value: new Float64Array(n).fill(NaN),
   };
+}
+
+/** `n` comma-separated integers (timestamps) without a string per number; null when the text is not that. */
+function parseIntegers(text: string, n: number): Float64Array | null {
+  const out = new Float64Array(n);
+  let k = 0;
+  let v = 0;
+  let sign = 1;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      digits++;
+    } else if (c === 44) {
+      if (digits === 0 || k >= n) return null;
+      out[k++] = sign * v;
+      v = 0;
+      sign = 1;
+      digits = 0;
+    } else if (c === 45 && digits === 0 && sign === 1) sign = -1;
+    else return null;
+  }
+  return k === n ? out : null;
 }
 
 /** The same, one row per outcome. */

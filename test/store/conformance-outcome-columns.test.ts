@@ -61,7 +61,8 @@ describe.each(STORE_FACTORIES)('store conformance: outcomes as columns ($name)',
       ids.map((id, i) => ({ prediction_id: id, timestamp: T0 + i * 3_600_000, features: { x: i }, prediction: { label: labels[i % 4] } })),
     );
     // the separator label only in the second half
-    await s.writeOutcomes(ids.map((id, i) => outcome(model.model_id, id, i < 20 ? labels[[0, 2, 3][i % 3]] : labels[i % 4], null)));
+    // (and one outcome without a label)
+    await s.writeOutcomes(ids.map((id, i) => outcome(model.model_id, id, i === 7 ? null : i < 20 ? labels[[0, 2, 3][i % 3]] : labels[i % 4], null)));
     const first = await expectSameAsRows(s, model.model_id, T0, T0 + 20 * 3_600_000, 'label');
     expect(first.rows).toBe(20);
     expect((await expectSameAsRows(s, model.model_id, T0, T0 + 40 * 3_600_000, 'label')).label).toContain('we\u001fird');
