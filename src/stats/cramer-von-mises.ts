@@ -23,8 +23,12 @@ export interface CvmResult {
 export function cvmRankStatistic(x: Float64Array, y: Float64Array): number {
   const nx = x.length;
   const ny = y.length;
+  // The sums reach ~1e18 for a million values and T subtracts a term of the same size, so a
+  // naive running sum loses six digits: accumulate with Neumaier compensation.
   let sumX = 0;
+  let compX = 0;
   let sumY = 0;
+  let compY = 0;
   let i = 0;
   let j = 0;
   while (i < nx || j < ny) {
@@ -37,14 +41,20 @@ export function cvmRankStatistic(x: Float64Array, y: Float64Array): number {
     const midrank = startX + startY + (i - startX + (j - startY) + 1) / 2;
     for (let k = startX; k < i; k++) {
       const d = midrank - (k + 1);
-      sumX += d * d;
+      const v = d * d;
+      const t = sumX + v;
+      compX += Math.abs(sumX) >= v ? sumX - t + v : v - t + sumX;
+      sumX = t;
     }
     for (let k = startY; k < j; k++) {
       const d = midrank - (k + 1);
-      sumY += d * d;
+      const v = d * d;
+      const t = sumY + v;
+      compY += Math.abs(sumY) >= v ? sumY - t + v : v - t + sumY;
+      sumY = t;
     }
   }
-  return nx * sumX + ny * sumY;
+  return nx * (sumX + compX) + ny * (sumY + compY);
 }
 
 /** scipy.stats.cramervonmises_2samp(x, y) on sorted samples (each needs at least 2 values). */
