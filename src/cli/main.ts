@@ -1,15 +1,25 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
-import { registerAnalyze } from './analyze.js';
-import { registerConfig } from './config-check.js';
-import { registerDemo } from './demo.js';
-import { registerImport } from './import.js';
-import { registerKeys } from './keys.js';
-import { registerMigrate } from './migrate.js';
-import { registerProxy } from './proxy.js';
-import { registerReport } from './report.js';
-import { registerServe } from './serve.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every subcommand, loaded on demand: a command's module (and the server, stores and
+ * statistics it pulls in) is imported only when that command runs, so `driftwatch report`
+ * does not pay for loading the server. `--help` loads them all to list them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./serve.js')).registerServe,
+  import: async () => (await import('./import.js')).registerImport,
+  keys: async () => (await import('./keys.js')).registerKeys,
+  migrate: async () => (await import('./migrate.js')).registerMigrate,
+  config: async () => (await import('./config-check.js')).registerConfig,
+  report: async () => (await import('./report.js')).registerReport,
+  analyze: async () => (await import('./analyze.js')).registerAnalyze,
+  demo: async () => (await import('./demo.js')).registerDemo,
+  proxy: async () => (await import('./proxy.js')).registerProxy,
+};
 
 const program = new Command();
 program
@@ -18,17 +28,14 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-registerServe(program);
-registerImport(program);
-registerKeys(program);
-registerMigrate(program);
-registerConfig(program);
-registerReport(program);
-registerAnalyze(program);
-registerDemo(program);
-registerProxy(program);
+async function main(): Promise<void> {
+  const first = process.argv[2];
+  const names = first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]())(program);
+  await program.parseAsync(process.argv);
+}
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+main().catch((e: unknown) => {
   if (e instanceof ConfigError) console.error(e.message);
   else console.error(`driftwatch: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
