@@ -55,7 +55,7 @@ export async function prepareNdjson(
   const results: Promise<ChunkResult>[] = [];
   const submit = (bytes: Uint8Array, first: boolean, whole: boolean) => {
     const p =
-      useWorkers && !(whole && bytes.length < INLINE_BYTES) ? pool.run(bytes, first, options, now, models, resolve) : prepareNdjsonChunk(bytes, first, options, now, resolve);
+      useWorkers && !(whole && bytes.length < INLINE_BYTES) ? pool.run(bytes, first, options, now, models, resolve) : prepareNdjsonChunk(bytes, first, options, now, resolve, models);
     p.catch(() => undefined); // awaited in order below; this keeps an early failure from being "unhandled"
     results.push(p);
   };

@@ -29,7 +29,7 @@ port.on('message', (msg: ToWorker) => {
     }
     return known;
   };
-  prepareNdjsonChunk(msg.bytes, msg.first, msg.options, msg.now, resolve).then(
+  prepareNdjsonChunk(msg.bytes, msg.first, msg.options, msg.now, resolve, known).then(
     (result) => {
       // models go back as ids: the main thread has the same objects
       const accepted = result.chunk.accepted.map((a) => ({ modelId: a.model.model_id, count: a.count }));
