@@ -122,7 +122,7 @@ function measureOnce(phase, end, extra = {}) {
   const text = execFileSync(process.execPath, [...nodeArgs, new URL('./measure.mjs', import.meta.url).pathname, JSON.stringify(cfg)], { env: { ...process.env, DIST }, encoding: 'utf8', maxBuffer: 1 << 24 });
   const r = JSON.parse(text.trim().split('\n').pop());
   const first = r.runs[0];
-  log(`  ${phase}: ${first.ms.toFixed(0)} ms (CPU ${first.cpuMs.toFixed(0)} ms), ${first.sample_count} predictions (${first.labelled} labelled), peak RSS ${r.peakMb.toFixed(0)} MB${r.runs.length > 1 ? `, warm ${r.runs.slice(1).map((x) => x.ms.toFixed(0)).join('/')} ms` : ''}`);
+  log(`  ${phase}: ${first.ms.toFixed(0)} ms (CPU ${first.cpuMs.toFixed(0)} ms, main thread ${first.mainThreadCpuMs} ms), ${first.sample_count} predictions (${first.labelled} labelled), peak RSS ${r.peakMb.toFixed(0)} MB${r.runs.length > 1 ? `, warm ${r.runs.slice(1).map((x) => x.ms.toFixed(0)).join('/')} ms` : ''}`);
   return r;
 }
 
@@ -134,6 +134,7 @@ function summarize(phase, out) {
     phase,
     medianMs: median(firsts.map((r) => r.ms)),
     medianCpuMs: median(firsts.map((r) => r.cpuMs)),
+    medianMainThreadCpuMs: median(firsts.map((r) => r.mainThreadCpuMs)),
     minMs: Math.min(...firsts.map((r) => r.ms)),
     maxMs: Math.max(...firsts.map((r) => r.ms)),
     medianPeakRssMb: median(out.map((r) => r.peakMb)),
@@ -143,11 +144,12 @@ function summarize(phase, out) {
     recordBytes: firsts[0].record_bytes,
     breakdownMedianMs: Object.fromEntries(timingKeys.map((k) => [k, median(firsts.map((r) => r.timing[k]))])),
     warmMedianMs: n('warm') > 0 ? median(out.flatMap((r) => r.runs.slice(1).map((x) => x.ms))) : undefined,
-    runs: firsts.map((r) => ({ ms: r.ms, cpuMs: r.cpuMs })),
+    runs: firsts.map((r) => ({ ms: r.ms, cpuMs: r.cpuMs, mainThreadCpuMs: r.mainThreadCpuMs })),
+    loadAverage: out.map((r) => r.loadAverage),
   };
-  log(`${phase}: median ${summary.medianMs.toFixed(0)} ms (min ${summary.minMs.toFixed(0)}, max ${summary.maxMs.toFixed(0)}; CPU median ${summary.medianCpuMs.toFixed(0)} ms), peak RSS median ${summary.medianPeakRssMb.toFixed(0)} MB (max ${summary.maxPeakRssMb.toFixed(0)})`);
+  log(`${phase}: median ${summary.medianMs.toFixed(0)} ms (min ${summary.minMs.toFixed(0)}, max ${summary.maxMs.toFixed(0)}; CPU median ${summary.medianCpuMs.toFixed(0)} ms, main thread ${summary.medianMainThreadCpuMs} ms), peak RSS median ${summary.medianPeakRssMb.toFixed(0)} MB (max ${summary.maxPeakRssMb.toFixed(0)})`);
   log(`  breakdown (median ms): ${Object.entries(summary.breakdownMedianMs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
-  log(`  record body ${(summary.recordBytes / 1024).toFixed(0)} KB`);
+  log(`  record body ${(summary.recordBytes / 1024).toFixed(0)} KB; 1-minute load average during the runs: ${summary.loadAverage.map((l) => l.toFixed(1)).join(', ')}`);
   return summary;
 }
 

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Column, ColumnSet } from './columns.js';
 
 /**
@@ -42,13 +43,13 @@ function planColumn(name: string, col: Column, rows: number): Planned {
 }
 const EMPTY = Buffer.alloc(0);
 
-/** Encode a column set into one buffer. */
-export function encodeColumns(set: ColumnSet): Buffer {
+/** Encode a column set into one buffer; `alloc` must return zero-filled memory of that size. */
+export function encodeColumns(set: ColumnSet, alloc: (bytes: number) => Buffer = Buffer.alloc): Buffer {
   const rows = set.rows;
   const planned = [...set.columns].map(([n, c]) => planColumn(n, c, rows));
   let total = 12;
   for (const p of planned) total = pad(total + 3 + p.name.length, 8) + p.size;
-  const buf = Buffer.alloc(total);
+  const buf = alloc(total);
   buf.writeUInt32LE(MAGIC, 0);
   buf.writeUInt32LE(rows, 4);
   buf.writeUInt32LE(planned.length, 8);
@@ -168,11 +169,17 @@ export function decodeColumns(input: Uint8Array, only?: ReadonlySet<string>, vie
       const strStart = nullStart + Math.ceil(rows / 8);
       if (want) {
         const values = new Array<string | null>(rows);
+        // ASCII (ids usually are): one string for all of them, each value a cheap substring of it
+        const ascii = isAscii(buf.subarray(strStart, strStart + bytes));
+        const all = ascii ? buf.toString('latin1', strStart, strStart + bytes) : '';
         for (let i = 0; i < rows; i++) {
-          values[i] =
-            buf[nullStart + (i >> 3)] & (1 << (i & 7))
-              ? null
-              : buf.toString('utf8', strStart + buf.readUInt32LE(offsStart + i * 4), strStart + buf.readUInt32LE(offsStart + i * 4 + 4));
+          if (buf[nullStart + (i >> 3)] & (1 << (i & 7))) {
+            values[i] = null;
+            continue;
+          }
+          const from = buf.readUInt32LE(offsStart + i * 4);
+          const to = buf.readUInt32LE(offsStart + i * 4 + 4);
+          values[i] = ascii ? all.slice(from, to) : buf.toString('utf8', strStart + from, strStart + to);
         }
         columns.set(name, { kind: 'str', values });
       }
