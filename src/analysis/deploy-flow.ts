@@ -1,5 +1,8 @@
 import { newId } from '../domain/ids.js';
 import { validationError } from '../errors/catalog.js';
+import type { Actor } from '../observability/audit.js';
+import type { RegistryService } from '../registry/registry-service.js';
+import type { GateReport } from '../registry/types.js';
 import type { MonitoringRecordRow } from '../store/monitoring-store.js';
 import type { Store } from '../store/store.js';
 import type { MonitoringService } from './monitoring-service.js';
@@ -31,6 +34,8 @@ export interface DeploySummary {
     severity: string | null;
     message: string;
   };
+  /** the promotion gates as they judge the deployed version (reported, not enforced: a deploy records what is serving) */
+  gates?: GateReport;
 }
 
 function checkMessage(r: MonitoringRecordRow): string {
@@ -44,17 +49,24 @@ function checkMessage(r: MonitoringRecordRow): string {
 /**
  * Deploy a model version: freeze its baseline from the validation set (archiving the previous
  * one), run an immediate analysis of the current window against it (trigger `deploy`), and
- * record the deployment as a `deploy` job run (the version history until the model registry
- * keeps versions itself).
+ * record the deployment in the model registry (the version becomes the production version,
+ * registered now when unknown; its history says `deployed`). The deployment's work is also a
+ * `deploy` job run.
  */
-export async function deployModelVersion(store: Store, monitoring: MonitoringService, req: DeployRequest, clock: () => number): Promise<DeploySummary> {
+export async function deployModelVersion(
+  store: Store,
+  monitoring: MonitoringService,
+  req: DeployRequest,
+  clock: () => number,
+  registry?: { service: RegistryService; actor: Actor },
+): Promise<DeploySummary> {
   const now = clock();
   const createBaseline = req.create_baseline !== false;
   if (createBaseline && (!Array.isArray(req.validation_set) || req.validation_set.length === 0)) {
     throw validationError([{ field: 'validation_set', problem: 'is required (a non-empty array) when create_baseline is true' }]);
   }
   const previous = await store.getActiveBaseline(req.model_id);
-  const previousVersion = (await lastDeployedVersion(store, req.model_id)) ?? previous?.model_version ?? null;
+  const previousVersion = (await store.lifecycle.productionVersion(req.model_id))?.version ?? (await lastDeployedVersion(store, req.model_id)) ?? previous?.model_version ?? null;
   const baseline = createBaseline
     ? await monitoring.createBaselineFromRows(req.model_id, req.validation_set!, {
         model_version: req.version,
@@ -79,6 +91,14 @@ export async function deployModelVersion(store: Store, monitoring: MonitoringSer
       message: checkMessage(record),
     },
   };
+  if (registry) {
+    const deployed = await registry.service.recordDeployment(req.model_id, req.version, req.validation_set, registry.actor, {
+      baseline_snapshot_id: summary.baseline_snapshot_id,
+      record_id: record.record_id,
+      previous_version: previousVersion,
+    });
+    if (deployed.gates) summary.gates = deployed.gates;
+  }
   await store.recordJobRun({
     id: newId('job', now),
     job: 'deploy',
@@ -92,7 +112,7 @@ export async function deployModelVersion(store: Store, monitoring: MonitoringSer
   return summary;
 }
 
-/** The version of the model's last deployment (its newest `deploy` job run), if any. */
+/** The version of the model's last deployment recorded as a `deploy` job run (before the registry), if any. */
 export async function lastDeployedVersion(store: Store, modelId: string): Promise<string | null> {
   const page = await store.listJobRuns({ job: 'deploy', model_id: modelId, limit: 1 });
   const v = page.items[0]?.details.version;

@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   analyze: async () => (await import('./analyze.js')).registerAnalyze,
   demo: async () => (await import('./demo.js')).registerDemo,
   proxy: async () => (await import('./proxy.js')).registerProxy,
+  models: async () => (await import('./models.js')).registerModels,
+  export: async () => (await import('./export.js')).registerExport,
+  verify: async () => (await import('./export.js')).registerVerify,
 };
 
 const program = new Command();

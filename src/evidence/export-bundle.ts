@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -60,6 +60,8 @@ export interface ExportOptions {
   audit: AuditLog;
   holds: LegalHolds;
   clock?: () => number;
+  /** the bundle's file (default: `<dir>/evidence-<incident>-<bundle>.tar.gz`) */
+  outPath?: string;
 }
 
 /** The analysis period of the incident (else of the record that opened it), or null. */
@@ -120,8 +122,10 @@ export async function exportEvidence(store: Store, incidentId: string, o: Export
   const exportedAt = await store.lifecycle.incidentExportedAt(incidentId);
   const hold = o.holds.holdOf(incident, exportedAt);
   const period = await periodOf(store, incident);
-  await mkdir(o.dir, { recursive: true });
-  const tmp = await mkdtemp(join(o.dir, '.export-'));
+  const dir = o.outPath ? dirname(o.outPath) : o.dir;
+  await mkdir(dir, { recursive: true });
+  // temporary files beside the bundle: the final rename stays on one filesystem
+  const tmp = await mkdtemp(join(dir, '.export-'));
   try {
     const { files } = await documentFiles(store, incident, exportedAt, hold);
     if (period && incident.model_id) {
@@ -141,7 +145,7 @@ export async function exportEvidence(store: Store, incidentId: string, o: Export
     const prefix = `evidence-${incidentId}`;
     const archive = join(tmp, 'bundle.tar.gz');
     const { bytes, sha256 } = await writeArchive(archive, prefix, jsonFile(MANIFEST, 'manifest', manifest), files, started);
-    const path = join(o.dir, `${prefix}-${bundleId}.tar.gz`);
+    const path = resolve(o.outPath ?? join(o.dir, `${prefix}-${bundleId}.tar.gz`));
     await rename(archive, path);
     const now = clock();
     const counts = Object.fromEntries(manifest.files.filter((f) => f.rows !== undefined).map((f) => [f.path, f.rows]));

@@ -35,8 +35,8 @@ export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Read and validate `lifecycle:`; throws ConfigError naming every bad key. */
-export function parseLifecycleSettings(extensions: ConfigExtensions, channelNames: readonly string[]): LifecycleSettings {
+/** Read and validate `lifecycle:`; throws ConfigError naming every bad key. `channelNames` null: event channels are not checked (CLI). */
+export function parseLifecycleSettings(extensions: ConfigExtensions, channelNames: readonly string[] | null): LifecycleSettings {
   const out = structuredClone(DEFAULT_LIFECYCLE_SETTINGS);
   const raw = extensions.lifecycle;
   if (raw === undefined || raw === null) return out;
@@ -47,7 +47,7 @@ export function parseLifecycleSettings(extensions: ConfigExtensions, channelName
     if (k === 'event_channels') {
       if (!Array.isArray(v) || v.some((c) => typeof c !== 'string')) problems.push({ key, problem: 'must be a list of channel names' });
       else {
-        const unknown = (v as string[]).filter((c) => !channelNames.includes(c));
+        const unknown = channelNames ? (v as string[]).filter((c) => !channelNames.includes(c)) : [];
         if (unknown.length) problems.push({ key, problem: `names channels that are not configured: ${unknown.join(', ')}` });
         out.event_channels = v as string[];
       }

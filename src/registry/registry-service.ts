@@ -33,6 +33,8 @@ export interface StageChange {
 }
 
 const VERSION_PATTERN = /^[^\u0000-\u001f\u007f]{1,128}$/;
+/** path segments of /api/v1/models/:id/versions/… that cannot be versions */
+const RESERVED_VERSIONS = new Set(['history', 'rollback']);
 
 /** The model registry: versions, stages, promotion gates, rollback, history. Every change is one transaction, audited. */
 export class RegistryService {
@@ -88,6 +90,7 @@ export class RegistryService {
     const model = await this.model(modelId);
     const problems: FieldProblem[] = [];
     if (typeof input.version !== 'string' || !VERSION_PATTERN.test(input.version)) problems.push({ field: 'version', problem: 'must be 1–128 printable characters' });
+    else if (RESERVED_VERSIONS.has(input.version)) problems.push({ field: 'version', problem: `"${input.version}" names a route under /versions` });
     const stage = input.stage ?? 'development';
     if (!INITIAL_STAGES.includes(stage)) problems.push({ field: 'stage', problem: `a version is registered in ${INITIAL_STAGES.join(' or ')}; production is reached by promotion` });
     for (const [k, v] of Object.entries(input.metrics ?? {})) if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ field: `metrics.${k}`, problem: 'must be a finite number' });

@@ -10,6 +10,7 @@ import type { Config, ConfigExtensions } from '../config/config.js';
 import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { alertingSnapshotFrom } from '../observability/alerting-source.js';
+import { createLifecycle } from '../registry/lifecycle-services.js';
 import { currentLog } from '../observability/log-context.js';
 import { loggerOptions, scrubberFor } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -27,15 +28,18 @@ import { channelRoutes } from './routes/channels.js';
 import { baselineRoutes } from './routes/baselines.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { deployRoutes } from './routes/deploy.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 import { modelRoutes } from './routes/models.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { outcomeRoutes } from './routes/outcomes.js';
 import { overviewRoutes } from './routes/overview.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { recordReportRoutes } from './routes/record-reports.js';
+import { registryRoutes } from './routes/registry.js';
 import { ErrorResponse } from './routes/schemas.js';
 import { sessionRoutes } from './routes/session.js';
 import { trendRoutes } from './routes/trends.js';
@@ -97,6 +101,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   metrics.alerting.setSource(alertingSnapshotFrom(store, clock));
   metrics.alerting.declareChannels(delivery.channels.names());
   alerting.service.onAlert((alert) => metrics.alerting.alertCreated(alert.severity));
+  // registry, retraining triggers, legal holds, evidence export (the `lifecycle:` section)
+  const lifecycle = createLifecycle(store, config, { monitoring, audit: alerting.audit, delivery, clock, log: (level, msg, extra) => currentLog(app.log)[level](extra ?? {}, msg) });
   const ctx: AppContext = {
     config,
     store,
@@ -105,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ingest: new IngestService(store, writer, clock, metrics.ingest.observer),
     keys: new KeyVerifier(store, clock),
     alerting,
+    lifecycle,
     delivery,
     monitoring,
     metrics,
@@ -116,6 +123,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   ctx.monitoring.onRecord(async (record, model) => {
     await alerting.service.onRecord(record, model);
     delivery.bell.ring(); // its outbox rows are committed: the delivery worker sends them now, not at its next poll
+  });
+  // ... and by the retraining triggers (data drift on key features, performance drop)
+  ctx.monitoring.onRecord(async (record, model) => {
+    await lifecycle.triggers.onRecord(record, model);
   });
   // the same after alerting requests that write outbox rows (triggers, acknowledgments, resolutions, Alertmanager)
   app.addHook('onResponse', async (request, reply) => {
@@ -167,6 +178,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(monitoringRoutes);
   await app.register(recordReportRoutes);
   await app.register(deployRoutes);
+  await app.register(registryRoutes);
+  await app.register(lifecycleRoutes);
+  await app.register(evidenceRoutes);
   await app.register(alertingRoutes);
   await app.register(channelRoutes);
   await app.register(sessionRoutes);

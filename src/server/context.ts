@@ -7,6 +7,7 @@ import type { IngestService } from '../ingest/ingest-service.js';
 import type { SecretScrubber } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReadinessChecks } from '../observability/readiness.js';
+import type { LifecycleServices } from '../registry/lifecycle-services.js';
 import type { ApiKeyRecord, ApiScope, Store } from '../store/store.js';
 import type { KeyVerifier } from './auth/api-keys.js';
 
@@ -22,6 +23,8 @@ export interface AppContext {
   monitoring: MonitoringService;
   /** rules, alerts, incidents, silences, the audit trail (src/alerting) */
   alerting: AlertingServices;
+  /** the model registry, retraining triggers, legal holds and evidence export (src/registry, src/evidence) */
+  lifecycle: LifecycleServices;
   /** delivery channels, the worker's settings and the outbox bell (src/alerting/delivery); the worker runs in startServer */
   delivery: DeliverySetup;
   /** Prometheus metrics (no-ops when `metrics.enabled` is false); alerting reports through `metrics.alerting` */

@@ -4,6 +4,7 @@ import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
 import { type RunningDelivery, startDeliveryWorker } from '../alerting/delivery/start-delivery.js';
 import { SELF_MONITORING_JOB, runSelfMonitoring } from '../alerting/self-monitoring.js';
+import { RETRAIN_TRIGGER_JOB } from '../registry/lifecycle-services.js';
 import { AnalysisScheduling, type AnalysisSchedulingOptions } from '../scheduler/analysis-jobs.js';
 import { type Scheduler, assertSchedulerConfig, createScheduler } from '../scheduler/scheduler.js';
 import { createApiKey } from './auth/api-keys.js';
@@ -46,7 +47,15 @@ export async function startServer(
     );
   }
   const app = await buildApp({ config, store });
-  const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log) : undefined;
+  // retention keeps the periods of incidents on legal hold (released as `lifecycle.legal_hold` says)
+  const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log, { holds: app.ctx.lifecycle.holds }) : undefined;
+  // scheduled retraining recommendations (each model's `triggers.schedule`, monthly by default)
+  scheduler?.add({
+    name: RETRAIN_TRIGGER_JOB,
+    cron: app.ctx.lifecycle.settings.trigger_check_cron,
+    configKey: 'lifecycle.trigger_check_cron',
+    run: (signal) => app.ctx.lifecycle.triggers.runScheduled(signal),
+  });
   // self-monitoring: no analysis for hours, prediction logging stopped (the alerting rules judge the measurements)
   scheduler?.add({
     name: SELF_MONITORING_JOB,

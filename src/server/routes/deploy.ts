@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { deployModelVersion } from '../../analysis/deploy-flow.js';
-import { audit } from './audit-actor.js';
+import { presentGates } from '../../registry/present.js';
+import { actorOf, audit } from './audit-actor.js';
 import { findModel } from './lookup.js';
 import { assertStorable } from './monitoring-lookup.js';
 import { errorResponses } from './schemas.js';
@@ -19,6 +20,7 @@ const DeployAnswer = Type.Object({
     severity: Type.Union([Type.String(), Type.Null()]),
     message: Type.String(),
   }),
+  gates: Type.Optional(Type.Unknown({ description: 'the promotion gates on the deployed version (reported; a deploy is not refused)' })),
 });
 
 /** The deploy flow (Flow 7): a new version, its baseline, an immediate drift check. */
@@ -30,7 +32,7 @@ export const deployRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['models'],
         summary: 'Deploy a model version: freeze its baseline, archive the old one, run a drift check now',
         description:
-          'With create_baseline (default true) the validation_set (predictions as logged, each optionally with `actual`) becomes the active baseline and the previous one is archived. Then the current window is analysed against it (trigger `deploy`). The deployment is kept as a `deploy` job run (GET /api/v1/jobs?job=deploy).',
+          'With create_baseline (default true) the validation_set (predictions as logged, each optionally with `actual`) becomes the active baseline and the previous one is archived. Then the current window is analysed against it (trigger `deploy`). The version becomes the production version in the model registry (registered when unknown; the previous one archived; GET /api/v1/models/:model_id/versions/history), with the promotion gates reported, not enforced. The work is also a `deploy` job run.',
         body: Type.Object(
           {
             model_id: Type.String({ maxLength: 128 }),
@@ -52,6 +54,7 @@ export const deployRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.ctx.monitoring,
         { model_id: model.model_id, version: body.version, validation_set: body.validation_set, create_baseline: body.create_baseline, created_by: request.apiKey?.id ?? null },
         app.ctx.clock,
+        { service: app.ctx.lifecycle.registry, actor: actorOf(request) },
       );
       await audit(request, {
         action: 'model.deploy',
@@ -59,7 +62,7 @@ export const deployRoutes: FastifyPluginAsyncTypebox = async (app) => {
         target_id: model.model_id,
         details: { version: deployed.model_version, previous_version: deployed.previous_version, baseline_snapshot_id: deployed.baseline_snapshot_id, archived_snapshot_id: deployed.archived_snapshot_id, record_id: deployed.drift_check.record_id },
       });
-      return deployed;
+      return deployed.gates ? { ...deployed, gates: presentGates(deployed.gates) } : deployed;
     },
   );
 };

@@ -44,13 +44,34 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['incidents'],
         summary: 'An incident with its alerts and their deliveries (the timeline is `response_actions`)',
         params: Params,
-        response: { 200: Type.Intersect([IncidentView, Type.Object({ alerts: Type.Array(AlertView), deliveries: Type.Array(Type.Unknown()) })]), ...errorResponses },
+        response: {
+          200: Type.Intersect([
+            IncidentView,
+            Type.Object({
+              alerts: Type.Array(AlertView),
+              deliveries: Type.Array(Type.Unknown()),
+              exported_at: Type.Union([Type.String(), Type.Null()], { description: 'first evidence export (POST /api/v1/evidence/export)' }),
+              legal_hold: Type.Unknown({ description: 'the hold on its analysis period (null when none or released), see GET /api/v1/holds' }),
+            }),
+          ]),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const incident = await incidents().getIncident(request.params.incident_id);
-      const [alerts, deliveries] = await Promise.all([app.ctx.store.alerting.alertsOfIncident(incident.incident_id), app.ctx.store.alerting.deliveriesOf({ incident_id: incident.incident_id })]);
-      return { ...presentIncident(incident), alerts: alerts.map(presentAlert), deliveries: deliveries.map(presentDelivery) };
+      const [alerts, deliveries, exportedAt] = await Promise.all([
+        app.ctx.store.alerting.alertsOfIncident(incident.incident_id),
+        app.ctx.store.alerting.deliveriesOf({ incident_id: incident.incident_id }),
+        app.ctx.store.lifecycle.incidentExportedAt(incident.incident_id),
+      ]);
+      return {
+        ...presentIncident(incident),
+        alerts: alerts.map(presentAlert),
+        deliveries: deliveries.map(presentDelivery),
+        exported_at: exportedAt === null ? null : new Date(exportedAt).toISOString(),
+        legal_hold: app.ctx.lifecycle.holds.holdOf(incident, exportedAt),
+      };
     },
   );
 
