@@ -3,11 +3,11 @@
  * process), driftwatch (from dist, temp SQLite) and the proxy (the built CLI, its own process,
  * logging every call to that driftwatch). The same open-loop load, RATE requests/s (default
  * 1,000) for DURATION seconds (default 10, after a 1 s warm-up), is sent straight to the model server and
- * through the proxy, alternating, REPEAT times (default 3). Latency is each request's
- * send-to-last-byte time over keep-alive connections.
+ * through the proxy, alternating, REPEAT times (default 3), after an unrecorded warm-up of both.
+ * Latency is each request's send-to-last-byte time over keep-alive connections.
  */
 import { join } from 'node:path';
-import { DIST, MODEL_ID, median, poster, prediction, quantile, rng, startDriftwatch, startProcess } from './lib.mjs';
+import { DIST, MODEL_ID, cpuSecondsOf, median, poster, prediction, quantile, rng, startDriftwatch, startProcess } from './lib.mjs';
 
 async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
   const c = poster(baseUrl, { sockets: 256 });
@@ -29,8 +29,9 @@ async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
             if (i >= warmup) latencies.push(res.ms);
             if (++done === total) resolve();
           },
-          () => {
-            statuses.error = (statuses.error ?? 0) + 1;
+          (e) => {
+            const key = `error ${e.code ?? e.message}`;
+            statuses[key] = (statuses[key] ?? 0) + 1;
             if (++done === total) resolve();
           },
         );
@@ -56,11 +57,19 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
     const r = rng(11);
     const bodies = Array.from({ length: 5000 }, () => Buffer.from(JSON.stringify({ features: prediction(r).features })));
     const runs = { direct: [], proxy: [] };
+    // warm everything up first (JIT in the proxy, driftwatch's first ingests and parse workers), unrecorded
+    await openLoop(proxy.match[1], bodies, rate, 3);
+    await openLoop(model.match[1], bodies, rate, 1);
     for (let k = 0; k < repeat; k++) {
       for (const which of k % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct']) {
+        const cpu0 = { model: cpuSecondsOf(model.child.pid), proxy: cpuSecondsOf(proxy.child.pid) };
         const res = await openLoop(which === 'direct' ? model.match[1] : proxy.match[1], bodies, rate, seconds);
+        const requests = Math.round(rate * (seconds + 1));
+        // CPU per request of each process, independent of how busy the machine is
+        res.modelCpuUsPerRequest = ((cpuSecondsOf(model.child.pid) - cpu0.model) * 1e6) / requests;
+        res.proxyCpuUsPerRequest = ((cpuSecondsOf(proxy.child.pid) - cpu0.proxy) * 1e6) / requests;
         runs[which].push(res);
-        console.error(`#${k + 1} ${which.padEnd(6)} p50 ${res.p50.toFixed(3)} ms  p99 ${res.p99.toFixed(3)} ms  p99.9 ${res.p999.toFixed(3)} ms  max ${res.max.toFixed(1)} ms  ${JSON.stringify(res.statuses)} at ${res.achieved.toFixed(0)}/s`);
+        console.error(`#${k + 1} ${which.padEnd(6)} p50 ${res.p50.toFixed(3)} ms  p99 ${res.p99.toFixed(3)} ms  p99.9 ${res.p999.toFixed(3)} ms  max ${res.max.toFixed(1)} ms  ${JSON.stringify(res.statuses)} at ${res.achieved.toFixed(0)}/s; CPU µs/request model ${res.modelCpuUsPerRequest.toFixed(0)}, proxy ${res.proxyCpuUsPerRequest.toFixed(0)}`);
       }
     }
     // how many calls the proxy logged to driftwatch (all of them, once flushed)
@@ -75,9 +84,11 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
       repeat,
       direct: { p50: m('direct', 'p50'), p99: m('direct', 'p99'), p999: m('direct', 'p999') },
       proxy: { p50: m('proxy', 'p50'), p99: m('proxy', 'p99'), p999: m('proxy', 'p999') },
+      proxyCpuUsPerRequest: m('proxy', 'proxyCpuUsPerRequest'),
+      modelCpuUsPerRequest: m('direct', 'modelCpuUsPerRequest'),
       addedP50Ms: m('proxy', 'p50') - m('direct', 'p50'),
       addedP99Ms: m('proxy', 'p99') - m('direct', 'p99'),
-      proxiedRequests: Math.round(rate * (seconds + 1)) * repeat,
+      proxiedRequests: Math.round(rate * (seconds + 1)) * repeat + Math.round(rate * 4),
       loggedToDriftwatch: counts.total,
       runs,
     };

@@ -69,11 +69,21 @@ describe('the proxy', () => {
     expect(echoed).toMatchObject({ method: 'PUT', url: '/echo/a%20b?x=1&y=%C3%A9' });
     expect(echoed.headers).toMatchObject({ 'x-custom': 'abc', 'content-type': 'application/octet-stream', 'content-length': '300000', host: new URL(p.url).host });
     expect(Buffer.from(echoed.body, 'base64').equals(payload)).toBe(true);
+    // a chunked upload (no Content-Length) is streamed through
+    const parts = ['{"features":', '{"a":1}', '}'];
+    const chunked = await fetch(`${p.url}/echo/chunked`, {
+      method: 'POST',
+      body: new ReadableStream({ pull: (c) => (parts.length ? c.enqueue(new TextEncoder().encode(parts.shift())) : c.close()) }),
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    const chunkedEcho = (await chunked.json()) as { headers: Record<string, string>; body: string };
+    expect(chunkedEcho.headers['transfer-encoding']).toBe('chunked');
+    expect(Buffer.from(chunkedEcho.body, 'base64').toString()).toBe('{"features":{"a":1}}');
     const missing = await fetch(`${p.url}/nothing`);
     expect([missing.status, await missing.text()]).toEqual([404, 'no']);
     await settle();
-    expect(logged).toEqual([]); // PUT and GET are not model calls by default
-    expect(p.server.proxyStats()).toMatchObject({ forwarded: 2, logged: 0 });
+    expect(logged).toEqual([]); // PUT and GET are not model calls by default; /echo answers are not predictions
+    expect(p.server.proxyStats()).toMatchObject({ forwarded: 3, logged: 0 });
   });
 
   it('logs model calls with latency and arrival time; decodes compressed bodies for the log only', async () => {

@@ -51,6 +51,33 @@ class BodyCopy {
   }
 }
 
+const SMALL_BODY = 64 * 1024;
+
+/**
+ * Pass a body on, copying it for the log. A small body of known length goes in one write once
+ * it is all in (it arrives in one or two packets anyway): headers and body leave in one syscall,
+ * without stream plumbing. Anything else is streamed. A request with neither Content-Length nor
+ * Transfer-Encoding has no body (RFC 9112 §6.3).
+ */
+function relay(from: http.IncomingMessage, to: http.ClientRequest | http.ServerResponse, copy: BodyCopy | undefined, isRequest: boolean): void {
+  const declared = from.headers['content-length'];
+  const length = declared === undefined ? (isRequest && from.headers['transfer-encoding'] === undefined ? 0 : NaN) : Number(declared);
+  if (length >= 0 && length <= SMALL_BODY) {
+    const chunks: Buffer[] = [];
+    from.on('data', (c: Buffer) => {
+      chunks.push(c);
+      copy?.add(c);
+    });
+    from.on('end', () => {
+      if (chunks.length === 0) to.end();
+      else to.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    return;
+  }
+  if (copy) from.on('data', (c: Buffer) => copy.add(c));
+  from.pipe(to);
+}
+
 function decode(buf: Buffer, encoding: string | undefined): Buffer {
   if (!encoding || encoding === 'identity') return buf;
   if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(buf);
@@ -97,13 +124,10 @@ export function createProxy(options: ProxyOptions): http.Server & { proxyStats()
     const up = http.request({ hostname: target.hostname, port: target.port, method: req.method, path: url, headers: endToEnd(req.headers), agent }, (upRes) => {
       upstream = upRes;
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, endToEnd(upRes.headers));
-      if (watched) {
-        responseCopy = new BodyCopy(limit);
-        upRes.on('data', (c: Buffer) => responseCopy!.add(c));
-      }
+      if (watched) responseCopy = new BodyCopy(limit);
       upRes.on('end', () => (finishedAt = performance.now()));
       upRes.on('error', () => res.destroy());
-      upRes.pipe(res);
+      relay(upRes, res, responseCopy, false);
     });
     up.on('error', (e) => {
       stats.upstreamErrors++;
@@ -116,8 +140,7 @@ export function createProxy(options: ProxyOptions): http.Server & { proxyStats()
     res.on('close', () => {
       if (!res.writableFinished) up.destroy(); // the caller went away
     });
-    if (requestCopy) req.on('data', (c: Buffer) => requestCopy.add(c));
-    req.pipe(up);
+    relay(req, up, requestCopy, true);
 
     if (!watched) return;
     res.on('finish', () => {
