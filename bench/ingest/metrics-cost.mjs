@@ -36,8 +36,16 @@ const routes = ['/api/v1/predictions', '/api/v1/predictions/bulk', '/api/v1/mode
 const http = time('HTTP observation (route, method, status, duration)', iterations * 50, (i) => metrics.http.observe(routes[i & 3], 'POST', i % 50 === 0 ? 400 : 200, 0.003));
 const ingest = time(`ingest observer, ${rows}-row batch`, iterations, () => metrics.ingest.observer.accepted(model, rows, versions, batch));
 const commit = time('group-commit observation', iterations * 50, (i) => metrics.ingest.commit({ requests: 2, rows: 5000 + i, seconds: 0.01, ok: true }));
+// a single prediction: its HTTP observation, the observer on its 1-row batch, one commit (the worst case: no grouping)
+const one = { columns: { rows: 1, columns: new Map([['label', { kind: 'dict', dict: ['approve'], codes: Int32Array.of(0) }], ['confidence', { kind: 'f64', values: Float64Array.of(0.8) }]]) }, duplicateRows: [] };
+const oneVersion = new Map([['2.1.0', 1]]);
+const single = time('a single prediction (HTTP + 1-row batch + its own commit)', iterations * 50, () => {
+  metrics.http.observe('/api/v1/predictions', 'POST', 200, 0.002);
+  metrics.ingest.observer.accepted(model, 1, oneVersion, one);
+  metrics.ingest.commit({ requests: 1, rows: 1, seconds: 0.001, ok: true });
+});
 const t0 = process.hrtime.bigint();
 for (let i = 0; i < 50; i++) await metrics.render();
 const scrape = Number(process.hrtime.bigint() - t0) / 50;
 console.log(`a scrape (render, process metrics included): ${(scrape / 1e6).toFixed(2)} ms`);
-console.log(JSON.stringify({ rows, httpObservationUs: http / 1000, ingestBatchUs: ingest / 1000, ingestPerRowNs: ingest / rows, commitObservationUs: commit / 1000, scrapeMs: scrape / 1e6 }));
+console.log(JSON.stringify({ rows, httpObservationUs: http / 1000, ingestBatchUs: ingest / 1000, ingestPerRowNs: ingest / rows, commitObservationUs: commit / 1000, singlePredictionUs: single / 1000, scrapeMs: scrape / 1e6 }));

@@ -1,5 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { oneOf } from './bounded-label.js';
+import type { FastRegistry, HistogramSeries, ValueSeries } from './fast-metrics.js';
 
 /** Request duration buckets of the source designs (seconds). */
 export const HTTP_DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5];
@@ -18,33 +17,29 @@ export interface HttpMetrics {
   observe(route: string | undefined, method: string, status: number, seconds: number): void;
 }
 
-export function httpMetrics(registry: Registry): HttpMetrics {
-  const requests = new Counter({
-    name: 'driftwatch_http_requests_total',
-    help: 'HTTP requests answered, by route pattern, method and status class (2xx, 4xx, 5xx…).',
-    labelNames: ['route', 'method', 'status_class'] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'driftwatch_http_request_duration_seconds',
-    help: 'Time from receiving a request to sending its answer, by route pattern and method.',
-    labelNames: ['route', 'method'] as const,
-    buckets: HTTP_DURATION_BUCKETS,
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: 'driftwatch_http_errors_total',
-    help: 'HTTP requests answered with a 4xx or 5xx status, by route pattern, method and status.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
+export function httpMetrics(fast: FastRegistry): HttpMetrics {
+  const requests = fast.counter('driftwatch_http_requests_total', 'HTTP requests answered, by route pattern, method and status class (2xx, 4xx, 5xx…).', ['route', 'method', 'status_class']);
+  const duration = fast.histogram('driftwatch_http_request_duration_seconds', 'Time from receiving a request to sending its answer, by route pattern and method.', ['route', 'method'], HTTP_DURATION_BUCKETS);
+  const errors = fast.counter('driftwatch_http_errors_total', 'HTTP requests answered with a 4xx or 5xx status, by route pattern, method and status.', ['route', 'method', 'status']);
+  // (route, method, status) → its series: bounded by the routes, 8 methods and the statuses sent
+  const known = new Map<string, { requests: ValueSeries; duration: HistogramSeries; errors: ValueSeries | null }>();
   return {
     observe(route, method, status, seconds) {
       const r = route ?? UNMATCHED_ROUTE;
-      const m = oneOf(METHODS, method);
-      requests.inc({ route: r, method: m, status_class: `${Math.floor(status / 100)}xx` });
-      duration.observe({ route: r, method: m }, seconds);
-      if (status >= 400) errors.inc({ route: r, method: m, status: String(status) });
+      const m = METHODS.has(method) ? method : 'other';
+      const key = `${r} ${m} ${status}`;
+      let s = known.get(key);
+      if (!s) {
+        s = {
+          requests: requests.child(r, m, `${Math.floor(status / 100)}xx`),
+          duration: duration.child(r, m),
+          errors: status >= 400 ? errors.child(r, m, String(status)) : null,
+        };
+        known.set(key, s);
+      }
+      s.requests.value++;
+      duration.observe(s.duration, seconds);
+      if (s.errors) s.errors.value++;
     },
   };
 }

@@ -1,8 +1,8 @@
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../domain/model-schema.js';
 import type { ColumnSet } from '../store/blocks/columns.js';
 import { parseExposition, samplesOf, valueOf } from './exposition.js';
+import { FastRegistry } from './fast-metrics.js';
 import { MAX_VERSIONS_PER_MODEL, ingestMetrics, labelConfidenceCounts } from './ingest-metrics.js';
 
 const model = (id: string) => ({ model_id: id }) as unknown as Model;
@@ -38,7 +38,7 @@ describe('labelConfidenceCounts', () => {
 
 describe('ingestMetrics', () => {
   it('counts predictions by model and version (bounded), outcomes, rejections by bounded reason, and group commits', async () => {
-    const registry = new Registry();
+    const registry = new FastRegistry();
     const m = ingestMetrics(registry, () => 1_700_000_000_000);
     const columns = batch(['yes', 'no', 'no'], [0.8, 0.7, 0.75]);
     m.observer.accepted!(model('churn'), 3, new Map([['1.0', 2], ['', 1]]), { columns, duplicateRows: [] });
@@ -50,7 +50,7 @@ describe('ingestMetrics', () => {
     m.observer.rejected!('actual', 1, 'outcome');
     m.commit({ requests: 2, rows: 250, seconds: 0.004, ok: true });
     m.commit({ requests: 1, rows: 10, seconds: 0.2, ok: false });
-    const s = parseExposition(await registry.metrics());
+    const s = parseExposition(registry.render());
     expect(valueOf(s, 'driftwatch_predictions_ingested_total', { model: 'churn', version: '1.0' })).toBe(2);
     expect(valueOf(s, 'driftwatch_predictions_ingested_total', { model: 'churn', version: 'none' })).toBe(1);
     expect(valueOf(s, 'driftwatch_predictions_ingested_total', { model: 'churn', version: 'other' })).toBe(7); // 20 kept (1.0, none, v0..v17); v18..v24 are other

@@ -1,8 +1,8 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CommitObserver } from '../ingest/group-commit.js';
 import type { AcceptedBatch, IngestObserver } from '../ingest/ingest-service.js';
 import { COL } from '../store/blocks/columns.js';
 import { BoundedLabel, oneOf } from './bounded-label.js';
+import type { FastRegistry } from './fast-metrics.js';
 
 /** Confidence buckets of `driftwatch_predictions_by_label_total` (lower edges; `none` when absent). */
 export const CONFIDENCE_BUCKETS = ['0.0-0.5', '0.5-0.6', '0.6-0.7', '0.7-0.8', '0.8-0.9', '0.9-1.0', 'none'] as const;
@@ -53,49 +53,40 @@ export interface IngestMetrics {
   readonly commit: CommitObserver;
 }
 
-export function ingestMetrics(registry: Registry, clock: () => number): IngestMetrics {
-  const registers = [registry];
-  const predictions = new Counter({
-    name: 'driftwatch_predictions_ingested_total',
-    help: `Predictions stored (duplicates not counted), by model and model version (at most ${MAX_VERSIONS_PER_MODEL} versions per model, then "other"; "none" when not given).`,
-    labelNames: ['model', 'version'] as const,
-    registers,
-  });
-  const byLabel = new Counter({
-    name: 'driftwatch_predictions_by_label_total',
-    help: 'Classification predictions stored, by model, predicted label and confidence bucket.',
-    labelNames: ['model', 'label', 'confidence_bucket'] as const,
-    registers,
-  });
-  const lastIngested = new Gauge({
-    name: 'driftwatch_predictions_last_ingested_timestamp_seconds',
-    help: 'When predictions of a model were last stored (Unix time).',
-    labelNames: ['model'] as const,
-    registers,
-  });
-  const outcomes = new Counter({ name: 'driftwatch_outcomes_ingested_total', help: 'Outcomes (ground truth) stored, by model.', labelNames: ['model'] as const, registers });
-  const rejected = new Counter({
-    name: 'driftwatch_ingest_rejected_rows_total',
-    help: 'Rows rejected by validation, by kind (prediction, outcome) and the field of the first problem.',
-    labelNames: ['kind', 'reason'] as const,
-    registers,
-  });
-  const commitRows = new Histogram({
-    name: 'driftwatch_ingest_commit_rows',
-    help: 'Predictions per group commit (one transaction; concurrent requests share it).',
-    buckets: [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000],
-    registers,
-  });
-  const commitDuration = new Histogram({
-    name: 'driftwatch_ingest_commit_duration_seconds',
-    help: 'Time of one group commit of predictions.',
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers,
-  });
-  const commits = new Counter({ name: 'driftwatch_ingest_commits_total', help: 'Group commits, by result (ok, error).', labelNames: ['result'] as const, registers });
-  for (const kind of ['prediction', 'outcome']) rejected.inc({ kind, reason: 'body' }, 0);
-  for (const result of ['ok', 'error']) commits.inc({ result }, 0);
+/** Series by key, created on first use (keys are bounded: see the labels). */
+function cached<S>(make: (key: string) => S): (key: string) => S {
+  const map = new Map<string, S>();
+  return (key) => {
+    let s = map.get(key);
+    if (s === undefined) map.set(key, (s = make(key)));
+    return s;
+  };
+}
+
+export function ingestMetrics(fast: FastRegistry, clock: () => number): IngestMetrics {
+  const predictions = fast.counter(
+    'driftwatch_predictions_ingested_total',
+    `Predictions stored (duplicates not counted), by model and model version (at most ${MAX_VERSIONS_PER_MODEL} versions per model, then "other"; "none" when not given).`,
+    ['model', 'version'],
+  );
+  const byLabel = fast.counter('driftwatch_predictions_by_label_total', 'Classification predictions stored, by model, predicted label and confidence bucket.', ['model', 'label', 'confidence_bucket']);
+  const lastIngested = fast.gauge('driftwatch_predictions_last_ingested_timestamp_seconds', 'When predictions of a model were last stored (Unix time).', ['model']);
+  const outcomes = fast.counter('driftwatch_outcomes_ingested_total', 'Outcomes (ground truth) stored, by model.', ['model']);
+  const rejected = fast.counter('driftwatch_ingest_rejected_rows_total', 'Rows rejected by validation, by kind (prediction, outcome) and the field of the first problem.', ['kind', 'reason']);
+  const rowsHist = fast.histogram('driftwatch_ingest_commit_rows', 'Predictions per group commit (one transaction; concurrent requests share it).', [], [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]);
+  const durationHist = fast.histogram('driftwatch_ingest_commit_duration_seconds', 'Time of one group commit of predictions.', [], [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  const commitRows = rowsHist.child();
+  const commitDuration = durationHist.child();
+  const commits = fast.counter('driftwatch_ingest_commits_total', 'Group commits, by result (ok, error).', ['result']);
+  const commitsOk = commits.child('ok');
+  const commitsError = commits.child('error');
+  for (const kind of ['prediction', 'outcome']) rejected.child(kind, 'body');
   const versions = new BoundedLabel(MAX_VERSIONS_PER_MODEL);
+  const predictionSeries = cached((key) => predictions.child(...(key.split('\u0001') as [string, string])));
+  const labelSeries = cached((key) => byLabel.child(...(key.split('\u0001') as [string, string, string])));
+  const lastSeries = cached((model) => lastIngested.child(model));
+  const outcomeSeries = cached((model) => outcomes.child(model));
+  const rejectedSeries = cached((key) => rejected.child(...(key.split('\u0001') as [string, string])));
 
   return {
     observer: {
@@ -103,24 +94,24 @@ export function ingestMetrics(registry: Registry, clock: () => number): IngestMe
         const m = model.model_id;
         let counted = 0;
         for (const [v, n] of perVersion) {
-          predictions.inc({ model: m, version: versions.value(m, v === '' ? 'none' : v) }, n);
+          predictionSeries(`${m}\u0001${versions.value(m, v === '' ? 'none' : v)}`).value += n;
           counted += n;
         }
-        if (counted < rows) predictions.inc({ model: m, version: 'none' }, rows - counted);
-        lastIngested.set({ model: m }, clock() / 1000);
-        for (const c of labelConfidenceCounts(batch)) byLabel.inc({ model: m, label: c.label, confidence_bucket: c.bucket }, c.n);
+        if (counted < rows) predictionSeries(`${m}\u0001none`).value += rows - counted;
+        lastSeries(m).value = clock() / 1000;
+        for (const c of labelConfidenceCounts(batch)) labelSeries(`${m}\u0001${c.label}\u0001${c.bucket}`).value += c.n;
       },
       rejected(reason, rows, kind = 'prediction') {
-        rejected.inc({ kind, reason: oneOf(REJECT_REASONS, reason) }, rows);
+        rejectedSeries(`${kind}\u0001${oneOf(REJECT_REASONS, reason)}`).value += rows;
       },
       outcomes(modelId, rows) {
-        outcomes.inc({ model: modelId }, rows);
+        outcomeSeries(modelId).value += rows;
       },
     },
-    commit({ rows, seconds, ok }) {
-      commitRows.observe(rows);
-      commitDuration.observe(seconds);
-      commits.inc({ result: ok ? 'ok' : 'error' });
+    commit: ({ rows, seconds, ok }) => {
+      rowsHist.observe(commitRows, rows);
+      durationHist.observe(commitDuration, seconds);
+      (ok ? commitsOk : commitsError).value++;
     },
   };
 }

@@ -5,6 +5,7 @@ import { type AlertingMetrics, type AlertingSnapshot, alertingMetrics } from './
 import { type HttpMetrics, httpMetrics } from './http-metrics.js';
 import { type IngestMetrics, ingestMetrics } from './ingest-metrics.js';
 import { type MonitoringMetrics, monitoringMetrics } from './monitoring-metrics.js';
+import { FastRegistry } from './fast-metrics.js';
 import { processRegistry } from './process-metrics.js';
 
 export type { AlertingMetrics, AlertingSnapshot, HttpMetrics, IngestMetrics, MonitoringMetrics };
@@ -12,6 +13,8 @@ export type { AlertingMetrics, AlertingSnapshot, HttpMetrics, IngestMetrics, Mon
 /**
  * An app's Prometheus metrics, grouped by the module that feeds them. One registry per app
  * instance (tests build many apps); process and runtime metrics are shared by the process.
+ * The per-request and per-batch families (HTTP, ingestion) are FastRegistry series the hot
+ * paths bump directly; the rest (monitoring, alerting, build info) are prom-client metrics.
  * When metrics are disabled every method is a no-op and nothing is counted.
  */
 export interface Metrics {
@@ -68,6 +71,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   if (!options.enabled) return DISABLED_METRICS;
   const clock = options.clock ?? Date.now;
   const registry = new Registry();
+  const fast = new FastRegistry();
   new Gauge({
     name: 'driftwatch_build_info',
     help: 'Always 1; the labels say which driftwatch runs: version, Node.js version, store backend.',
@@ -94,8 +98,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
   };
   return {
     enabled: true,
-    http: httpMetrics(registry),
-    ingest: ingestMetrics(registry, clock),
+    http: httpMetrics(fast),
+    ingest: ingestMetrics(fast, clock),
     monitoring,
     alerting: alertingMetrics(registry, { cacheMs: options.cacheMs, onError: options.onError }),
     seedFrom(load) {
@@ -103,7 +107,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     async render() {
       await seedOnce();
-      return (await registry.metrics()) + '\n' + (await processRegistry().metrics());
+      return fast.render() + (await registry.metrics()) + '\n' + (await processRegistry().metrics());
     },
     contentType: registry.contentType,
   };

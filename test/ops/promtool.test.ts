@@ -44,3 +44,30 @@ describe('deploy/prometheus', () => {
     expect(out).toMatch(/1 rule files found/);
   });
 });
+
+describe('GET /metrics output', () => {
+  it('passes promtool check metrics (names, types, help, units) for every driftwatch metric', async () => {
+    const { sqliteFactory } = await import('../store/store-fixtures.js');
+    const { startTestApp } = await import('../http/http-fixtures.js');
+    const { call, ok, registerLoan, LOAN, T0, HOUR } = await import('../e2e/monitoring-fixtures.js');
+    const { loanTraffic } = await import('../../src/demo/loan-model.js');
+    const t = await startTestApp(sqliteFactory);
+    try {
+      await registerLoan(t);
+      const traffic = loanTraffic(200, { seed: 5, from: T0 - 2 * HOUR, to: T0 });
+      ok(await call(t, 'POST', '/api/v1/predictions', traffic.predictions.map((p) => ({ ...p, model_id: LOAN })), t.keys.ingest));
+      ok(await call(t, 'POST', '/api/v1/outcomes', traffic.outcomes.map((o) => ({ ...o, model_id: LOAN })), t.keys.ingest));
+      const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      if (r.error) throw new Error(`promtool is not installed: ${r.error.message}`);
+      const problems = `${r.stdout}${r.stderr}`.split('\n').filter(Boolean);
+      // prom-client's own gauges named *_total (nodejs_active_handles_total …) are its business
+      expect(problems.filter((p) => !/^nodejs_active_\w+_total non-counter metrics should not have "_total" suffix$/.test(p))).toEqual([]);
+      expect(text).toMatch(/^driftwatch_predictions_ingested_total\{model="loan-approval",version="[^"]+"\} \d+$/m);
+      expect(text).toMatch(/^driftwatch_outcomes_ingested_total\{model="loan-approval"\} 200$/m);
+    } finally {
+      await t.close();
+    }
+  });
+});
