@@ -29,9 +29,9 @@ const NAV: { href: string; label: string; active: (p: string) => boolean }[] = [
 function Route({ path, query }: { path: string; query: URLSearchParams }) {
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return <OverviewPage />;
-  if ((m = match('/models/:id', path))) return <ModelPage modelId={m.id} tab="drift" />;
-  if ((m = match('/models/:id/fairness', path))) return <ModelPage modelId={m.id} tab="fairness" />;
-  if ((m = match('/models/:id/performance', path))) return <ModelPage modelId={m.id} tab="performance" />;
+  if ((m = match('/models/:id', path))) return <ModelPage modelId={m.id} tab="drift" recordId={query.get('record') ?? undefined} />;
+  if ((m = match('/models/:id/fairness', path))) return <ModelPage modelId={m.id} tab="fairness" recordId={query.get('record') ?? undefined} />;
+  if ((m = match('/models/:id/performance', path))) return <ModelPage modelId={m.id} tab="performance" recordId={query.get('record') ?? undefined} />;
   if (path === '/incidents') return <IncidentsPage modelId={query.get('model_id') ?? undefined} />;
   if ((m = match('/incidents/:id', path))) return <IncidentPage incidentId={m.id} />;
   if (path === '/alerts') return <AlertsPage modelId={query.get('model_id') ?? undefined} />;
@@ -67,17 +67,24 @@ export function App() {
     if (!key || info) return;
     createApi(key, () => undefined)
       .get<SessionInfo>('/api/v1/session')
-      .then(setInfo, (e: unknown) => signOut(e instanceof ApiError && e.status === 401 ? 'Your key is no longer valid; sign in again.' : undefined));
+      .then(setInfo, (e: unknown) => {
+        // a rejected key signs out; a server that cannot be reached leaves the pages to say so
+        if (e instanceof ApiError && e.status === 401) signOut('Your key is no longer valid; sign in again.');
+      });
   }, [key]);
 
+  // A key kept in this tab is used at once (the page loads while it is checked again): read
+  // access is assumed until the server says otherwise; acting waits for the admin scope.
   const session = useMemo<Session | null>(() => {
-    if (!key || !info) return null;
-    const admin = info.scopes.includes('admin');
+    if (!key) return null;
+    const known = info ?? { key_id: '', name: '', scopes: [] };
+    const admin = known.scopes.includes('admin');
     return {
       api: createApi(key, () => signOut('The server rejected your key; sign in again.')),
-      info,
+      info: known,
+      verified: info !== null,
       canAct: admin,
-      canRead: admin || info.scopes.includes('read'),
+      canRead: info === null || admin || known.scopes.includes('read'),
       signOut: () => signOut('Signed out.'),
     };
   }, [key, info]);
@@ -87,7 +94,6 @@ export function App() {
   }, [path]);
 
   if (!key || !session) {
-    if (key && !info) return <p class="loading">Signing in…</p>;
     return (
       <SignIn
         notice={notice}
@@ -123,7 +129,7 @@ export function App() {
         </nav>
         <div class="who">
           <span class="badge st-none" title={`key ${session.info.key_id}`}>
-            {session.info.name} · {session.canAct ? 'admin' : session.canRead ? 'read only' : session.info.scopes.join(', ')}
+            {session.verified ? `${session.info.name} · ${session.canAct ? 'admin' : session.canRead ? 'read only' : session.info.scopes.join(', ')}` : 'checking the key…'}
           </span>
           <button type="button" onClick={() => session.signOut()}>
             Sign out

@@ -67,7 +67,7 @@ export function Link({ href, children, ...rest }: AnchorProps) {
 /** Paths of the app's pages, with ids encoded. */
 export const paths = {
   overview: () => '/',
-  model: (id: string, tab?: 'fairness' | 'performance') => `/models/${encodeURIComponent(id)}${tab ? `/${tab}` : ''}`,
+  model: (id: string, tab?: 'fairness' | 'performance', record?: string) => `/models/${encodeURIComponent(id)}${tab ? `/${tab}` : ''}${record ? `?record=${encodeURIComponent(record)}` : ''}`,
   incidents: (modelId?: string) => (modelId ? `/incidents?model_id=${encodeURIComponent(modelId)}` : '/incidents'),
   incident: (id: string) => `/incidents/${encodeURIComponent(id)}`,
   alerts: (modelId?: string) => (modelId ? `/alerts?model_id=${encodeURIComponent(modelId)}` : '/alerts'),

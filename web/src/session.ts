@@ -41,6 +41,8 @@ export function pollInterval(): number {
 export interface Session {
   api: Api;
   info: SessionInfo;
+  /** the server has confirmed the key (until then `info` is empty and nobody may act) */
+  verified: boolean;
   /** admin scope: acknowledge, resolve, silence, activate, enable/disable */
   canAct: boolean;
   /** read scope (or admin): may look at monitoring data */

@@ -210,6 +210,7 @@ export interface TrendSeries {
 export interface Trend {
   model_id: string;
   from: string;
+  to: string | null;
   records: number;
   truncated: boolean;
   series: TrendSeries[];

@@ -20,11 +20,17 @@ export interface ThresholdLine {
   level: 'warning' | 'critical' | 'reference';
 }
 
-export function TrendChart({ series, thresholds = [], label, height = 220, percent = false, testId }: { series: LineSeries[]; thresholds?: ThresholdLine[]; label: string; height?: number; percent?: boolean; testId?: string }) {
+/**
+ * `span` is the range asked for (ISO from, and to or now): the x axis covers all of it and the
+ * threshold lines run across it even when there are only one or two analyses.
+ */
+export function TrendChart({ series, thresholds = [], label, height = 220, percent = false, testId, span }: { series: LineSeries[]; thresholds?: ThresholdLine[]; label: string; height?: number; percent?: boolean; testId?: string; span?: { from: string; to?: string | null } }) {
   // charts are rebuilt only when what they show changes, not on every render of the page
-  const signature = JSON.stringify([series, thresholds, percent]);
+  const signature = JSON.stringify([series, thresholds, percent, span]);
   const { data, options } = useMemo(() => {
-    const times = [...new Set(series.flatMap((s) => s.points.map((p) => epochSeconds(p.timestamp))))].sort((a, b) => a - b);
+    const observed = [...new Set(series.flatMap((s) => s.points.map((p) => epochSeconds(p.timestamp))))].sort((a, b) => a - b);
+    const edges = span && observed.length > 0 ? [Math.min(epochSeconds(span.from), observed[0]), Math.max(span.to ? epochSeconds(span.to) : Date.now() / 1000, observed[observed.length - 1])] : [];
+    const times = edges.length ? [...new Set([edges[0], ...observed, edges[1]])].sort((a, b) => a - b) : observed;
     const index = new Map(times.map((t, i) => [t, i]));
     const columns = series.map((s) => {
       const col: (number | null)[] = new Array(times.length).fill(null);
@@ -59,7 +65,7 @@ export function TrendChart({ series, thresholds = [], label, height = 220, perce
     };
     return { data: [times, ...columns, ...lines] as uPlot.AlignedData, options: opts };
   }, [signature]);
-  if (data[0].length === 0) return <p class="empty">No completed analyses in this range.</p>;
+  if (!series.some((s) => s.points.length > 0)) return <p class="empty">No completed analyses in this range.</p>;
   return <UPlotChart options={options} data={data} label={label} height={height} testId={testId} />;
 }
 

@@ -72,11 +72,11 @@ export function AlertsPage({ modelId: initialModel }: { modelId?: string }) {
       <div class="toolbar" role="search">
         <label>
           Model{' '}
-          <input value={modelId} placeholder="any" size={16} onChange={(e) => setModelId((e.target as HTMLInputElement).value)} />
+          <input aria-label="Model" value={modelId} placeholder="any" size={16} onChange={(e) => setModelId((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Severity{' '}
-          <select value={severity} onChange={(e) => setSeverity((e.target as HTMLSelectElement).value)}>
+          <select aria-label="Severity" value={severity} onChange={(e) => setSeverity((e.target as HTMLSelectElement).value)}>
             <option value="">any</option>
             <option value="CRITICAL">critical</option>
             <option value="WARNING">warning</option>
@@ -85,7 +85,7 @@ export function AlertsPage({ modelId: initialModel }: { modelId?: string }) {
         </label>
         <label>
           Status{' '}
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+          <select aria-label="Status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
             <option value="">any</option>
             {['pending', 'sent', 'failed', 'acknowledged', 'resolved'].map((s) => (
               <option key={s} value={s}>
@@ -96,7 +96,7 @@ export function AlertsPage({ modelId: initialModel }: { modelId?: string }) {
         </label>
         <label>
           Acknowledged{' '}
-          <select value={acked} onChange={(e) => setAcked((e.target as HTMLSelectElement).value)}>
+          <select aria-label="Acknowledged" value={acked} onChange={(e) => setAcked((e.target as HTMLSelectElement).value)}>
             <option value="">any</option>
             <option value="false">no</option>
             <option value="true">yes</option>

@@ -32,7 +32,7 @@ export function BaselinesPage() {
       <div class="toolbar">
         <label>
           Model{' '}
-          <input value={modelId} placeholder="any" onChange={(e) => setModelId((e.target as HTMLInputElement).value)} />
+          <input aria-label="Model" value={modelId} placeholder="any" onChange={(e) => setModelId((e.target as HTMLInputElement).value)} />
         </label>
         {!canAct && <NeedsAdmin what="activate a baseline" />}
       </div>

@@ -106,7 +106,7 @@ export function IncidentPage({ incidentId }: { incidentId: string }) {
           </div>
           <div>
             <dt>Monitoring record</dt>
-            <dd>{i.monitoring_record_id && i.model_id ? <Link href={paths.model(i.model_id)}>{i.monitoring_record_id}</Link> : (i.monitoring_record_id ?? '–')}</dd>
+            <dd>{i.monitoring_record_id && i.model_id ? <Link href={paths.model(i.model_id, undefined, i.monitoring_record_id)}>{i.monitoring_record_id}</Link> : (i.monitoring_record_id ?? '–')}</dd>
           </div>
           {i.resolved_by && (
             <div>

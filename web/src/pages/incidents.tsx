@@ -42,6 +42,7 @@ export function IncidentsPage({ modelId }: { modelId?: string }) {
         <label>
           Status{' '}
           <select
+            aria-label="Status"
             value={status}
             onChange={(e) => {
               setStatus((e.target as HTMLSelectElement).value);
@@ -58,6 +59,7 @@ export function IncidentsPage({ modelId }: { modelId?: string }) {
         <label>
           Severity{' '}
           <select
+            aria-label="Severity"
             value={severity}
             onChange={(e) => {
               setSeverity((e.target as HTMLSelectElement).value);

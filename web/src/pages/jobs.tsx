@@ -27,7 +27,7 @@ export function JobsPage() {
       <div class="toolbar">
         <label>
           Status{' '}
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+          <select aria-label="Status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
             <option value="">any</option>
             <option value="failed">failed</option>
             <option value="succeeded">succeeded</option>
@@ -37,7 +37,7 @@ export function JobsPage() {
         </label>
         <label>
           Job{' '}
-          <input value={job} placeholder="e.g. analysis" onChange={(e) => setJob((e.target as HTMLInputElement).value)} />
+          <input aria-label="Job" value={job} placeholder="e.g. analysis" onChange={(e) => setJob((e.target as HTMLInputElement).value)} />
         </label>
       </div>
       <ErrorNote error={res.error} what="job runs" />

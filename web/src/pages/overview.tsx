@@ -88,6 +88,7 @@ function ModelCard({ m, now }: { m: ModelOverview; now: number }) {
             {m.counts.critical + m.counts.failed > 0 && <span class="sev-text-critical">{m.counts.critical + m.counts.failed} critical</span>}
             {m.counts.warning > 0 && <span class="sev-text-warning">{m.counts.warning} warning</span>}
             <span>{m.counts.info} ok</span>
+            {m.counts.skipped > 0 && <span class="muted">{m.counts.skipped} skipped</span>}
           </dd>
         </div>
       </dl>
@@ -154,7 +155,7 @@ export function OverviewPage() {
             <span aria-hidden="true">◷</span> {tally.stale} stale
           </span>
           <span class="badge sev-none">
-            <span aria-hidden="true">⚑</span> {tally.incidents} open incidents
+            <span aria-hidden="true">⚑</span> {tally.incidents === 1 ? '1 open incident' : `${tally.incidents} open incidents`}
           </span>
         </p>
       </div>

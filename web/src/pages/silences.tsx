@@ -53,7 +53,7 @@ function CreateSilence({ onCreated }: { onCreated: (s: Silence) => void }) {
     <form class="form-grid" onSubmit={submit} aria-label="create a silence">
       <label>
         Model
-        <select value={modelId} onChange={(e) => setModelId((e.target as HTMLSelectElement).value)}>
+        <select aria-label="Model" value={modelId} onChange={(e) => setModelId((e.target as HTMLSelectElement).value)}>
           <option value="">any model</option>
           {models.data?.items.map((m) => (
             <option key={m.model_id} value={m.model_id}>
@@ -64,11 +64,11 @@ function CreateSilence({ onCreated }: { onCreated: (s: Silence) => void }) {
       </label>
       <label>
         Metric (regular expression)
-        <input value={metric} placeholder="e.g. data_drift\.psi\..*" maxLength={500} onInput={(e) => setMetric((e.target as HTMLInputElement).value)} />
+        <input aria-label="Metric (regular expression)" value={metric} placeholder="e.g. data_drift\.psi\..*" maxLength={500} onInput={(e) => setMetric((e.target as HTMLInputElement).value)} />
       </label>
       <label>
         Severity
-        <select value={severity} onChange={(e) => setSeverity((e.target as HTMLSelectElement).value)}>
+        <select aria-label="Severity" value={severity} onChange={(e) => setSeverity((e.target as HTMLSelectElement).value)}>
           <option value="">any</option>
           <option value="CRITICAL">critical</option>
           <option value="WARNING">warning</option>
@@ -77,7 +77,7 @@ function CreateSilence({ onCreated }: { onCreated: (s: Silence) => void }) {
       </label>
       <label>
         For
-        <select value={String(hours)} onChange={(e) => setHours(Number((e.target as HTMLSelectElement).value))}>
+        <select aria-label="For" value={String(hours)} onChange={(e) => setHours(Number((e.target as HTMLSelectElement).value))}>
           {DURATIONS.map((d) => (
             <option key={d.hours} value={String(d.hours)}>
               {d.label}
@@ -87,7 +87,7 @@ function CreateSilence({ onCreated }: { onCreated: (s: Silence) => void }) {
       </label>
       <label class="wide">
         Comment
-        <input value={comment} maxLength={2000} placeholder="e.g. planned retraining" onInput={(e) => setComment((e.target as HTMLInputElement).value)} />
+        <input aria-label="Comment" value={comment} maxLength={2000} placeholder="e.g. planned retraining" onInput={(e) => setComment((e.target as HTMLInputElement).value)} />
       </label>
       <div class="form-actions wide">
         <button type="submit" class="primary" disabled={busy}>
@@ -137,7 +137,7 @@ export function SilencesPage() {
       <div class="toolbar">
         <label>
           State{' '}
-          <select value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)}>
+          <select aria-label="State" value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)}>
             <option value="">any</option>
             <option value="active">active</option>
             <option value="pending">pending</option>

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FeatureDrift, FullRecord, ModelInfo } from '../../api/types';
+import { Breakable } from '../../components/breakable';
 import { GroupedBars } from '../../components/grouped-bars';
 import { SeverityBadge, severityRank } from '../../components/severity';
 import { Card } from '../../components/ui';
@@ -104,7 +105,9 @@ export function DriftTab({ model, record }: { model: ModelInfo; record: FullReco
               <tbody>
                 {features.map((f) => (
                   <tr key={f.feature}>
-                    <th scope="row">{f.feature}</th>
+                    <th scope="row">
+                      <Breakable text={f.feature} />
+                    </th>
                     <td class="num">
                       {pct(f.quality.missing_rate_reference)} → {pct(f.quality.missing_rate_current)}
                     </td>

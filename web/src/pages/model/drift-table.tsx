@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { FeatureDrift, Finding } from '../../api/types';
 import { SeverityBadge, severityClass, severityRank } from '../../components/severity';
+import { Breakable } from '../../components/breakable';
 import { num } from '../../format';
 
 type Key = 'feature' | 'type' | 'test' | 'value' | 'psi' | 'severity';
@@ -16,10 +17,10 @@ interface Row {
   psiThreshold: number | null;
 }
 
-const COLUMNS: { key: Key; label: string; numeric?: boolean }[] = [
+const COLUMNS: { key: Key; label: string; numeric?: boolean; optional?: boolean }[] = [
   { key: 'feature', label: 'Feature' },
-  { key: 'type', label: 'Type' },
-  { key: 'test', label: 'Test' },
+  { key: 'type', label: 'Type', optional: true },
+  { key: 'test', label: 'Test', optional: true },
   { key: 'value', label: 'Value', numeric: true },
   { key: 'psi', label: 'PSI', numeric: true },
   { key: 'severity', label: 'Severity' },
@@ -64,7 +65,7 @@ export function DriftTable({ features, findings, selected, onSelect }: { feature
         <thead>
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} class={c.numeric ? 'num' : undefined}>
+              <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} class={`${c.numeric ? 'num' : ''} ${c.optional ? 'optional' : ''}`}>
                 <button type="button" class="sort" onClick={() => toggle(c.key)} data-sort-key={c.key}>
                   {c.label}
                   <span aria-hidden="true" class="sort-mark">
@@ -73,7 +74,9 @@ export function DriftTable({ features, findings, selected, onSelect }: { feature
                 </button>
               </th>
             ))}
-            <th scope="col">Other tests</th>
+            <th scope="col" class="optional">
+              Other tests
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -81,11 +84,11 @@ export function DriftTable({ features, findings, selected, onSelect }: { feature
             <tr key={f.feature} class={`${severityClass(f.severity)}-row ${selected === f.feature ? 'selected' : ''}`} aria-selected={selected === f.feature}>
               <th scope="row">
                 <button type="button" class="link-button feature-name" onClick={() => onSelect(f.feature)} aria-pressed={selected === f.feature}>
-                  {f.feature}
+                  <Breakable text={f.feature} />
                 </button>
               </th>
-              <td>{f.type}</td>
-              <td>{f.default_test.replaceAll('_', ' ')}</td>
+              <td class="optional">{f.type}</td>
+              <td class="optional">{f.default_test.replaceAll('_', ' ')}</td>
               <td class="num">
                 {num(test?.value)}
                 {test?.threshold !== null && test?.threshold !== undefined && (
@@ -104,7 +107,7 @@ export function DriftTable({ features, findings, selected, onSelect }: { feature
                 <SeverityBadge severity={f.severity} />
                 {f.drift_detected && <span class="drift-flag"> drift</span>}
               </td>
-              <td class="other-tests">
+              <td class="other-tests optional">
                 {f.tests
                   .filter((t) => t.test !== f.default_test && t.test !== 'psi')
                   .map((t) => (

@@ -114,7 +114,7 @@ function Attribute({ modelId, f, range }: { modelId: string; f: FairnessResult; 
           return (
             <div key={p.key}>
               <h4>{p.label}</h4>
-              {s ? <TrendChart label={`${p.label} of ${f.attribute} over ${range}`} series={[{ label: p.label, points: s.points }]} thresholds={bandLines(s.band)} height={170} testId={`fairness-trend-${p.key}`} /> : <p class="loading">Loading…</p>}
+              {s ? <TrendChart label={`${p.label} of ${f.attribute} over ${range}`} series={[{ label: p.label, points: s.points }]} thresholds={bandLines(s.band)} span={trend.data} height={170} testId={`fairness-trend-${p.key}`} /> : <p class="loading">Loading…</p>}
             </div>
           );
         })}

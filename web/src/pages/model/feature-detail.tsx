@@ -67,7 +67,7 @@ export function FeatureDetail({ modelId, f }: { modelId: string; f: FeatureDrift
             <h3>Trend</h3>
             <label>
               <span class="visually-hidden">Metric</span>
-              <select value={test} onChange={(e) => setTest((e.target as HTMLSelectElement).value)}>
+              <select aria-label="Trend metric" value={test} onChange={(e) => setTest((e.target as HTMLSelectElement).value)}>
                 {tests.map((t) => (
                   <option key={t} value={t}>
                     {t.replaceAll('_', ' ')}
@@ -83,6 +83,7 @@ export function FeatureDetail({ modelId, f }: { modelId: string; f: FeatureDrift
               label={`${test} of ${f.feature} over ${range}`}
               series={[{ label: `${test} of ${f.feature}`, points: s.points }]}
               thresholds={test === 'psi' ? bandLines(s.band) : thresholdLine(f, test)}
+              span={trend.data}
               testId="feature-trend"
             />
           ) : (

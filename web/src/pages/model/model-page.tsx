@@ -19,12 +19,13 @@ import { PerformanceTab } from './performance-tab';
 
 export type ModelTab = 'drift' | 'fairness' | 'performance';
 
-export function ModelPage({ modelId, tab }: { modelId: string; tab: ModelTab }) {
+/** `recordId` (from ?record=) opens that record instead of the newest, e.g. from an incident. */
+export function ModelPage({ modelId, tab, recordId: asked }: { modelId: string; tab: ModelTab; recordId?: string }) {
   const { api } = useSession();
   const model = useResource((signal) => api.get<ModelInfo>(`/api/v1/models/${segment(modelId)}`, undefined, signal), [modelId]);
   const records = useResource((signal) => api.get<RecordList>('/api/v1/monitoring/records', { model_id: modelId, limit: 40 }, signal), [modelId], { poll: true });
-  const [chosen, setChosen] = useState<string | null>(null);
-  useEffect(() => setChosen(null), [modelId]);
+  const [chosen, setChosen] = useState<string | null>(asked ?? null);
+  useEffect(() => setChosen(asked ?? null), [modelId, asked]);
 
   const completed = records.data?.records.filter((r) => r.status === 'completed') ?? [];
   const newest = records.data?.records[0];
@@ -78,13 +79,13 @@ export function ModelPage({ modelId, tab }: { modelId: string; tab: ModelTab }) 
       )}
       <div class="tabs-row">
         <nav class="tabs" aria-label="model views">
-          <Link href={paths.model(modelId)} aria-current={tab === 'drift' ? 'page' : undefined}>
+          <Link href={paths.model(modelId, undefined, chosen ?? undefined)} aria-current={tab === 'drift' ? 'page' : undefined}>
             Drift
           </Link>
-          <Link href={paths.model(modelId, 'fairness')} aria-current={tab === 'fairness' ? 'page' : undefined}>
+          <Link href={paths.model(modelId, 'fairness', chosen ?? undefined)} aria-current={tab === 'fairness' ? 'page' : undefined}>
             Fairness
           </Link>
-          <Link href={paths.model(modelId, 'performance')} aria-current={tab === 'performance' ? 'page' : undefined}>
+          <Link href={paths.model(modelId, 'performance', chosen ?? undefined)} aria-current={tab === 'performance' ? 'page' : undefined}>
             Performance
           </Link>
           <Link href={paths.incidents(modelId)}>Incidents</Link>
@@ -92,7 +93,8 @@ export function ModelPage({ modelId, tab }: { modelId: string; tab: ModelTab }) 
         {completed.length > 0 && (
           <label class="record-picker">
             Record{' '}
-            <select value={recordId ?? ''} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+            <select aria-label="Record" value={recordId ?? ''} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+              {chosen && !completed.some((x) => x.record_id === chosen) && <option value={chosen}>{chosen}</option>}
               {completed.map((x, i) => (
                 <option key={x.record_id} value={x.record_id}>
                   {time(x.timestamp)} · {x.max_severity ?? '–'}

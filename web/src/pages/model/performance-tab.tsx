@@ -115,12 +115,13 @@ export function PerformanceTab({ model, record }: { model: ModelInfo; record: Fu
                   { label: 'rolling 7 days', points: seriesOf(trend.data, paths[1])?.points ?? [] },
                   { label: 'baseline', points: seriesOf(trend.data, paths[2])?.points ?? [], color: 'rgba(100,116,139,0.9)' },
                 ]}
+                span={trend.data}
                 testId="performance-trend"
               />
             </div>
             <div>
               <h3>Share of predictions with outcomes</h3>
-              <TrendChart label={`share of each window's predictions whose outcome is known, over ${range}`} series={[{ label: 'outcomes known', points: labelledShare }]} percent testId="outcomes-trend" />
+              <TrendChart label={`share of each window's predictions whose outcome is known, over ${range}`} series={[{ label: 'outcomes known', points: labelledShare }]} percent span={trend.data} testId="outcomes-trend" />
             </div>
           </div>
         ) : (
