@@ -11,9 +11,11 @@
  * then runs analyze-now for all of them at once over HTTP (or --concurrency at a time). Every
  * trigger delivery's latency is its arrival at the receiver minus the end of the analysis that
  * raised it (the record's timestamp + duration), split at the moment alerting had committed the
- * outbox rows (a record listener after alerting's): to_commit (analysis end -> rows committed:
- * storing the record, rule evaluation, the alert transaction) and after_commit (rows committed ->
- * receiver: the delivery worker). Also: the outbox's own latency (row written -> received), the
+ * outbox rows: to_commit (analysis end -> rows committed: storing the record and its job run,
+ * rule evaluation, the alert transaction; to_alerting is its first part, up to the moment
+ * alerting starts on the record) and after_commit (rows committed -> receiver: the delivery
+ * worker). The split points are read where the server's code resumes after each step, so under
+ * a busy event loop they are a little late (after_commit can even be negative). Also: the outbox's own latency (row written -> received), the
  * event-loop delay during the analyses, and how long they took. SQLite files live in bench/.work/alerts; PostgreSQL uses a
  * fresh schema of DRIFTWATCH_BENCH_PG_URL per round.
  */
@@ -117,9 +119,16 @@ async function round(i) {
   }
   log(`round ${i}: ${MODELS} models ready; analysing them all at once`);
 
-  // listeners run in order: this one runs right after alerting's, when its outbox rows are committed
+  // when alerting starts judging a record (after the record and its job run are stored), and
+  // when its transaction has committed the outbox rows
+  const judging = new Map();
   const committed = new Map();
-  server.app.ctx.monitoring.onRecord((record) => void committed.set(record.record_id, Date.now()));
+  const service = server.app.ctx.alerting.service;
+  const onRecord = service.onRecord.bind(service);
+  service.onRecord = (record, model) => {
+    judging.set(record.record_id, Date.now());
+    return onRecord(record, model).then((r) => (committed.set(record.record_id, Date.now()), r));
+  };
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const t0 = Date.now();
@@ -143,6 +152,7 @@ async function round(i) {
   const outbox = [];
   const afterCommit = [];
   const toCommit = [];
+  const toJudging = [];
   const recordEnd = new Map();
   for (const d of triggers) {
     const arrived = rx.arrivals.get(d.idempotency_key);
@@ -158,12 +168,13 @@ async function round(i) {
     outbox.push(arrived - d.created_at);
     if (committed.has(recordId)) afterCommit.push(arrived - committed.get(recordId));
     if (committed.has(recordId) && end !== null) toCommit.push(committed.get(recordId) - end);
+    if (judging.has(recordId) && end !== null) toJudging.push(judging.get(recordId) - end);
   }
   const missing = triggers.filter((d) => !rx.arrivals.has(d.idempotency_key)).length;
   await server.close();
   await rx.close();
   if (opt.backend === 'postgres') await dropPg(schema);
-  return { round: i, analyses_ms: analysedMs, event_loop_delay_ms: { p50: Math.round(lag.percentile(50) / 1e6), p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) }, triggers: triggers.length, missing, models_alerted: new Set(triggers.map((d) => d.incident_id)).size, from_analysis: summary(fromAnalysis), outbox: summary(outbox), to_commit: summary(toCommit), after_commit: summary(afterCommit) };
+  return { round: i, analyses_ms: analysedMs, event_loop_delay_ms: { p50: Math.round(lag.percentile(50) / 1e6), p99: Math.round(lag.percentile(99) / 1e6), max: Math.round(lag.max / 1e6) }, triggers: triggers.length, missing, models_alerted: new Set(triggers.map((d) => d.incident_id)).size, from_analysis: summary(fromAnalysis), outbox: summary(outbox), to_alerting: summary(toJudging), to_commit: summary(toCommit), after_commit: summary(afterCommit) };
 }
 
 const results = [];
