@@ -61,10 +61,11 @@ export class BlockWriterThread {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { done, fail });
       const msg: BlockWriterRequest = { type: 'write', id, blocks, expectMaxBlockId, now };
-      // move big blocks; small ones (single predictions) are cheaper to copy than to detach
+      // blocks in shared memory are read in place; big ones in ordinary buffers are moved, small
+      // ones (single predictions) are cheaper to copy than to detach
       this.worker.postMessage(
         msg,
-        blocks.filter((b) => b.data.byteLength >= TRANSFER_BYTES).map((b) => b.data.buffer as ArrayBuffer),
+        blocks.filter((b) => b.data.buffer instanceof ArrayBuffer && b.data.byteLength >= TRANSFER_BYTES).map((b) => b.data.buffer as ArrayBuffer),
       );
     });
   }

@@ -30,7 +30,7 @@ export interface WritePlan {
  * call, in a pending block, or in prediction_keys) and encodes one block per model and UTC day.
  * The plan is valid while no other block is written (the caller checks that when it commits).
  */
-export function planWrite(ledger: KeyLedger, batches: PredictionBatch[], overlay: PendingKeyIndex | null): WritePlan {
+export function planWrite(ledger: KeyLedger, batches: PredictionBatch[], overlay: PendingKeyIndex | null, alloc?: (bytes: number) => Buffer): WritePlan {
   const session = ledger.session(overlay);
   const accepted = new Map<string, Set<string>>();
   const blocks: PlannedBlock[] = [];
@@ -71,7 +71,7 @@ export function planWrite(ledger: KeyLedger, batches: PredictionBatch[], overlay
     if (keep.length === 0) return { inserted: 0, duplicates, duplicateRows };
     const set = keep.length === n ? batch.columns : takeColumnSet(batch.columns, keep);
     for (const part of splitByDay(set)) {
-      blocks.push({ modelId, schemaVersion: batch.schema_version, day: part.day, minTs: part.minTs, maxTs: part.maxTs, rows: part.columns.rows, data: encodeColumns(part.columns) });
+      blocks.push({ modelId, schemaVersion: batch.schema_version, day: part.day, minTs: part.minTs, maxTs: part.maxTs, rows: part.columns.rows, data: encodeColumns(part.columns, alloc) });
       blockIds.push(idColumn(part.columns));
     }
     return { inserted: keep.length, duplicates, duplicateRows };

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { PredictionKey } from '../kysely-store.js';
 import type { PredictionBatch, PredictionWriteResult } from '../store.js';
+import { ArenaPool } from './block-arena.js';
 import { BlockWriterThread } from './block-writer.js';
 import { KeyLedger } from './key-ledger.js';
 import { KeyMerger, type KeyMergerOptions } from './key-merger.js';
@@ -40,6 +41,7 @@ export class WriteEngine {
   readonly merger: KeyMerger;
   private readonly inserter: BlockInserter;
   private readonly thread: BlockWriterThread | null;
+  private readonly arenas = new ArenaPool();
 
   constructor(
     private readonly raw: Database.Database,
@@ -64,13 +66,19 @@ export class WriteEngine {
 
   async write(batches: PredictionBatch[], now: number): Promise<PredictionWriteResult[]> {
     for (let attempt = 0; this.thread && attempt < MAX_STALE_PLANS; attempt++) {
-      const { plan, maxBlockId } = await this.exclusive(() => {
-        this.ledger.refresh();
-        return { maxBlockId: this.inserter.maxBlockId(), plan: planWrite(this.ledger, batches, null) };
-      });
-      if (plan.blocks.length === 0) return plan.results;
-      const ids = await this.thread.write(plan.blocks, maxBlockId, now);
-      if (ids !== 'stale') return this.committed(plan, ids);
+      const arena = this.arenas.acquire();
+      try {
+        const { plan, maxBlockId } = await this.exclusive(() => {
+          this.ledger.refresh();
+          return { maxBlockId: this.inserter.maxBlockId(), plan: planWrite(this.ledger, batches, null, arena ? (n) => arena.alloc(n) : undefined) };
+        });
+        if (plan.blocks.length === 0) return plan.results;
+        const ids = await this.thread.write(plan.blocks, maxBlockId, now);
+        if (ids !== 'stale') return this.committed(plan, ids);
+      } finally {
+        // the thread is done with the blocks (committed, refused or failed)
+        this.arenas.release(arena);
+      }
     }
     return this.exclusive(() => {
       const { plan, ids } = this.raw
