@@ -19,12 +19,14 @@ interface Task {
 interface Slot {
   worker: Worker;
   busy: number;
+  idle?: NodeJS.Timeout;
 }
 
 /**
  * Worker threads that parse and validate NDJSON chunks, so JSON.parse (the largest cost of bulk
  * ingestion) runs beside the main thread, which keeps serving requests and committing. A task
- * goes to the least busy worker. Idle workers do not keep the process alive.
+ * goes to an idle worker, a new one (up to the maximum), or the least busy. Idle workers do not
+ * keep the process alive.
  */
 export class ParsePool {
   private readonly slots: Slot[] = [];
@@ -33,30 +35,44 @@ export class ParsePool {
   /** chunks parsed on workers so far */
   completed = 0;
 
-  constructor(script: URL, threads: number) {
-    for (let i = 0; i < threads; i++) {
-      // a larger young generation lets parsed rows die young, instead of being promoted and
-      // collected by full mark-compact cycles
-      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-      const slot: Slot = { worker, busy: 0 };
-      worker.on('message', (m: ToMain) => this.onMessage(m));
-      worker.on('error', (e) => this.onDeath(slot, e));
-      worker.on('exit', (code) => this.onDeath(slot, new Error(`parse worker exited with code ${code}`)));
-      worker.unref();
-      this.slots.push(slot);
-    }
-  }
+  /**
+   * @param threads most workers at once; they start when work comes and stop after `idleMs`
+   * without any (a worker holds tens of MB of heap after a burst)
+   */
+  constructor(
+    private readonly script: URL,
+    private readonly maxThreads: number,
+    private readonly idleMs = 10_000,
+  ) {}
 
   get threads(): number {
-    return this.slots.length;
+    return this.maxThreads;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.script);
+    const slot: Slot = { worker, busy: 0 };
+    worker.on('message', (m: ToMain) => this.onMessage(m));
+    worker.on('error', (e) => this.onDeath(slot, e));
+    worker.on('exit', (code) => this.onDeath(slot, new Error(`parse worker exited with code ${code}`)));
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** The least busy worker; a new one while fewer than the maximum run and all are busy. */
+  private pick(): Slot {
+    const least = this.slots.reduce<Slot | undefined>((a, b) => (!a || b.busy < a.busy ? b : a), undefined);
+    return least && (least.busy === 0 || this.slots.length >= this.maxThreads) ? least : this.spawn();
   }
 
   /** Parse and validate a chunk on a worker (same result as prepareNdjsonChunk on this thread). */
   run(bytes: Uint8Array, first: boolean, options: IngestOptions, now: number, models: ReadonlyMap<string, Model | null>, resolve: ModelResolver): Promise<ChunkResult> {
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const slot = this.pick();
     const task = this.next++;
     return new Promise<ChunkResult>((done, fail) => {
       this.tasks.set(task, { resolve, models, done, fail, worker: slot });
+      clearTimeout(slot.idle);
       if (slot.busy++ === 0) slot.worker.ref();
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       const msg: ToWorker = { type: 'chunk', task, bytes: own, first, options, now, models: [...models] };
@@ -66,6 +82,7 @@ export class ParsePool {
 
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
+    for (const s of slots) clearTimeout(s.idle);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
@@ -73,7 +90,12 @@ export class ParsePool {
     const task = this.tasks.get(id);
     if (!task) return undefined;
     this.tasks.delete(id);
-    if (--task.worker.busy === 0) task.worker.worker.unref();
+    const slot = task.worker;
+    if (--slot.busy === 0) {
+      slot.worker.unref();
+      slot.idle = setTimeout(() => this.retire(slot), this.idleMs);
+      slot.idle.unref();
+    }
     return task;
   }
 
@@ -99,6 +121,13 @@ export class ParsePool {
     result.chunk.accepted = accepted.map((a) => ({ model: byId.get(a.modelId)!, count: a.count }));
     this.completed++;
     task.done(result);
+  }
+
+  private retire(slot: Slot): void {
+    if (slot.busy > 0) return;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate();
   }
 
   private onDeath(slot: Slot, e: Error): void {
