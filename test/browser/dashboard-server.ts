@@ -3,13 +3,14 @@
  * scheduler), an admin and a read key, and optionally the demo's story seeded through the
  * server's own services (so its records raise the demo's alerts and incident).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
 import { seedDemo } from '../../src/demo/seed-demo.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import type { AppContext } from '../../src/server/context.js';
+import { DEFAULT_WEB_ROOT } from '../../src/server/routes/dashboard.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 
 export interface DashboardServer {
@@ -23,6 +24,7 @@ export interface DashboardServer {
 }
 
 export async function startDashboardServer(options: { demo?: boolean } = {}): Promise<DashboardServer> {
+  if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error(`the dashboard is not built (${DEFAULT_WEB_ROOT}): run \`npm run build\` (npm test does) before the browser tests`);
   const dir = mkdtempSync(join(tmpdir(), 'dw-browser-'));
   const config = loadConfig({
     env: { DRIFTWATCH_DB: join(dir, 'dashboard.db'), DRIFTWATCH_PORT: '0', DRIFTWATCH_HOST: '127.0.0.1', DRIFTWATCH_LOG_LEVEL: 'silent', DRIFTWATCH_SCHEDULER: 'false' },

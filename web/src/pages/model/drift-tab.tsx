@@ -45,7 +45,7 @@ export function DriftTab({ model, record }: { model: ModelInfo; record: FullReco
       >
         <DriftTable features={features} findings={record.findings ?? []} selected={current?.feature ?? null} onSelect={choose} />
       </Card>
-      {current && <FeatureDetail key={current.feature} modelId={model.model_id} f={current} />}
+      {current && <FeatureDetail key={current.feature} modelId={model.model_id} f={current} newest={record.record_id} />}
       <div class="two-col">
         {md && (
           <Card id="prediction" title="Prediction distribution" actions={<SeverityBadge severity={md.prediction_shift.severity} />}>

@@ -20,11 +20,11 @@ const PARITY = [
   { key: 'equalized_odds', label: 'Equalized odds difference', get: (f: FairnessResult) => f.equalized_odds?.difference ?? null, sev: (f: FairnessResult) => f.equalized_odds?.severity },
 ] as const;
 
-function Attribute({ modelId, f, range }: { modelId: string; f: FairnessResult; range: Range }) {
+function Attribute({ modelId, f, range, newest }: { modelId: string; f: FairnessResult; range: Range; newest: string }) {
   const groups = Object.keys(f.groups);
   const affected = new Set(f.affected_groups);
   const metrics = PARITY.map((p) => `fairness.${p.key}.${f.attribute}`);
-  const trend = useTrend(modelId, range, metrics);
+  const trend = useTrend(modelId, range, metrics, [], newest);
   const refRate = f.groups[f.reference_group]?.selection_rate ?? null;
   return (
     <Card id={`fairness-${f.attribute}`} class="fairness-attr" title={<>Protected attribute <span class="feature-title">{f.attribute}</span></>} actions={affected.size > 0 ? <SeverityBadge severity="CRITICAL" label={`affected: ${[...affected].join(', ')}`} /> : <SeverityBadge severity="INFO" label="no affected group" />}>
@@ -135,7 +135,7 @@ export function FairnessTab({ model, record }: { model: ModelInfo; record: FullR
       {attrs.length === 0 ? (
         <p class="empty card">This model has no protected attribute in its schema (mark a feature `protected: true` to judge fairness).</p>
       ) : (
-        attrs.map((f) => <Attribute key={f.attribute} modelId={model.model_id} f={f} range={range} />)
+        attrs.map((f) => <Attribute key={f.attribute} modelId={model.model_id} f={f} range={range} newest={record.record_id} />)
       )}
     </div>
   );

@@ -13,12 +13,12 @@ import { Card, ErrorNote, type Range, RangePicker } from '../../components/ui';
 import { num, pct } from '../../format';
 import { seriesOf, useTrend } from '../../hooks/use-trend';
 
-export function FeatureDetail({ modelId, f }: { modelId: string; f: FeatureDrift }) {
+export function FeatureDetail({ modelId, f, newest }: { modelId: string; f: FeatureDrift; newest: string }) {
   const [range, setRange] = useState<Range>('30d');
   const tests = ['psi', ...f.tests.map((t) => t.test).filter((t) => t !== 'psi')];
   const [test, setTest] = useState('psi');
   const metric = `data_drift.${tests.includes(test) ? test : 'psi'}.${f.feature}`;
-  const trend = useTrend(modelId, range, [metric]);
+  const trend = useTrend(modelId, range, [metric], [], newest);
   const s = seriesOf(trend.data, metric);
   const h = f.histogram;
 

@@ -22,7 +22,7 @@ export function PerformanceTab({ model, record }: { model: ModelInfo; record: Fu
   const perf = record.metrics?.performance;
   const primary = perf?.primary_metric ?? (model.task === 'regression' ? 'mae' : 'accuracy');
   const paths = [`metrics.performance.window.${primary}`, `metrics.performance.rolling.7d.${primary}`, `metrics.performance.baseline.${primary}`, 'labelled_count', 'sample_count'];
-  const trend = useTrend(model.model_id, range, [`performance.${primary}.drop`], paths);
+  const trend = useTrend(model.model_id, range, [`performance.${primary}.drop`], paths, record.record_id);
   if (!perf) return <p class="empty card">This record has no performance section.</p>;
   const metrics = (model.task === 'regression' ? REGRESSION : CLASSIFICATION).filter((k) => [perf.window, perf.baseline, ...Object.values(perf.rolling)].some((m) => typeof m?.[k] === 'number'));
   const labelled = record.labelled_count ?? perf.window.n;
