@@ -53,6 +53,11 @@ export class BlockWriterThread {
     this.worker.on('exit', (code) => die(new Error(`the block writer thread exited (code ${code})`)));
   }
 
+  /** The thread died (its error failed the writes in flight); writes should go elsewhere. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   write(blocks: PlannedBlock[], expectMaxBlockId: number, now: number): Promise<number[] | 'stale'> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('the block writer is closed'));

@@ -134,6 +134,16 @@ describe.each(['main connection', 'block writer thread'])('SQLite pending keys a
     expect(await s.getPrediction('m', 't2')).not.toBeNull();
   });
 
+  it('keeps writing on the main connection when the block writer thread is gone', async () => {
+    const s = await store();
+    await s.writePredictions([batch(['w1'])]);
+    const thread = (s as unknown as { shared: { engine: { thread: { worker: { terminate(): Promise<number> } } | null } } }).shared.engine.thread;
+    await thread?.worker.terminate();
+    const [r] = await s.writePredictions([batch(['w1', 'w2'])]);
+    expect(r).toMatchObject({ inserted: 1, duplicates: ['w1'] });
+    expect(await s.countPredictions('m', 0, T0 + DAY)).toBe(2);
+  });
+
   it('merges in the background once writes go quiet', async () => {
     const s = await store({ idleMs: 20 });
     await s.writePredictions([batch(ids('k', 50))]);

@@ -6,11 +6,9 @@ import type { PredictionBatch, PredictionWriteResult } from '../store.js';
 import { ArenaPool } from './block-arena.js';
 import { BlockWriterThread } from './block-writer.js';
 import { KeyLedger } from './key-ledger.js';
-import { KeyMerger, type KeyMergerOptions } from './key-merger.js';
+import { type Exclusive, KeyMerger, type KeyMergerOptions } from './key-merger.js';
 import { BlockInserter, type WritePlan, planWrite } from './prediction-writer.js';
 
-/** Runs `fn` holding the store's connection mutex, outside any transaction. */
-export type Exclusive = <T>(fn: () => T) => Promise<T>;
 
 export interface WriteEngineOptions {
   path: string;
@@ -65,7 +63,8 @@ export class WriteEngine {
   }
 
   async write(batches: PredictionBatch[], now: number): Promise<PredictionWriteResult[]> {
-    for (let attempt = 0; this.thread && attempt < MAX_STALE_PLANS; attempt++) {
+    // without a (live) thread, or after repeated stale plans: plan and insert here, under the lock
+    for (let attempt = 0; this.thread && !this.thread.failed && attempt < MAX_STALE_PLANS; attempt++) {
       const arena = this.arenas.acquire();
       try {
         const { plan, maxBlockId } = await this.exclusive(() => {
