@@ -94,6 +94,14 @@ describe('dashboard in a real browser (demo story)', () => {
     await page.keyboard.press('Enter');
     await containsText(table.locator('th[aria-sort="ascending"]'), 'Feature');
     await hasText(table.locator('tbody tr').first().locator('th'), 'age');
+    // the focused control is visibly marked
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+    expect(ring).toBe('solid 3px');
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Space');
     await hasText(table.locator('tbody tr').first().locator('th'), 'purpose');
     // a keyboard user can choose another feature too
