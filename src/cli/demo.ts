@@ -59,6 +59,7 @@ export async function runDemo(opts: DemoCommandOptions): Promise<{ server: Runni
     const lines = [
       '',
       `driftwatch demo: ${server.url}  (store: ${path})`,
+      `Dashboard: ${server.url}/  (sign in with the admin key below)`,
       '',
       'Seeded through the ingest service and analysed day by day:',
       ...progress,
