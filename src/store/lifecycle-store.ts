@@ -183,18 +183,20 @@ export class KyselyLifecycleStore implements LifecycleStore {
   }
 
   async outcomePage(modelId: string, from: number, to: number, after: [number, string] | null, limit: number): Promise<OutcomeRecord[]> {
+    // the page starts at the last one's time (one range bound the index seeks to; an OR of the
+    // keyset terms made SQLite scan from `from` on every page: quadratic over a long period)
     let q = this.db
       .selectFrom('outcomes')
       .selectAll()
       .where('model_id', '=', modelId)
-      .where('prediction_ts', '>=', from)
+      .where('prediction_ts', '>=', after ? Math.max(from, after[0]) : from)
       .where('prediction_ts', '<', to)
       .orderBy('prediction_ts')
       .orderBy('prediction_id')
       .limit(limit);
     if (after) {
       const [ts, id] = after;
-      q = q.where((eb) => eb.or([eb('prediction_ts', '>', ts), eb.and([eb('prediction_ts', '=', ts), eb('prediction_id', '>', id)])]));
+      q = q.where((eb) => eb.not(eb.and([eb('prediction_ts', '=', ts), eb('prediction_id', '<=', id)])));
     }
     return (await q.execute()).map((r) => ({
       model_id: r.model_id,
