@@ -228,13 +228,26 @@ export class MonitoringService {
       details: { trigger, record_id: id, sample_count: record.sample_count, duration_ms: Math.round(record.duration_ms), ...(record.status === 'skipped' ? { reason: record.body.skipped_reason } : {}) },
       error: record.error,
     });
+    await this.notify(record, model);
+    return record;
+  }
+
+  /**
+   * Tell the record listeners (alerting, retraining triggers, metrics) about a stored record
+   * again: a scheduled tick taken over from an instance that stored the record and may have
+   * died before its listeners ran (alerting's dedup keeps a repeat from alerting twice).
+   */
+  async republish(record: MonitoringRecordRow): Promise<void> {
+    await this.notify(record, await this.model(record.model_id));
+  }
+
+  private async notify(record: MonitoringRecordRow, model: Model): Promise<void> {
     for (const l of this.listeners) {
       try {
         await l(record, model);
       } catch (e) {
-        this.log('error', 'record listener failed', { record_id: id, err: e instanceof Error ? e.message : String(e) });
+        this.log('error', 'record listener failed', { record_id: record.record_id, err: e instanceof Error ? e.message : String(e) });
       }
     }
-    return record;
   }
 }

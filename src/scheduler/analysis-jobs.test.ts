@@ -12,7 +12,8 @@ import type { DB } from '../store/db-types.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { AnalysisScheduling, analysisJobName } from './analysis-jobs.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type TickInfo } from './scheduler.js';
+import type { TickLease } from './tick-gate.js';
 
 const NOW = Date.UTC(2026, 4, 10, 12);
 const HOUR = 3_600_000;
@@ -63,7 +64,8 @@ describe('scheduled analyses', () => {
 
   it('runs each model on its cron with the injected clock, keeps going after failed analyses, and picks up new models and schedule changes', async () => {
     const scheduler = new Scheduler();
-    const scheduling = new AnalysisScheduling(scheduler, store, monitoring, { refreshMs: 60_000 });
+    // windows end at the injected clock, not at the ticks' wall-clock slots
+    const scheduling = new AnalysisScheduling(scheduler, store, monitoring, { refreshMs: 60_000, windowEnd: 'clock' });
     scheduler.start();
     const first = await scheduling.start();
     try {
@@ -98,9 +100,11 @@ describe('scheduled analyses', () => {
     }
   });
 
-  it('runs a tick only when the gate grants it, and skips it when the gate fails', async () => {
+  it('runs a tick only when the gate grants it, tells the gate when it is done, and skips it when the gate fails', async () => {
     const claims: [string, number][] = [];
-    let answer: boolean | Error = false;
+    const done: string[] = [];
+    const lease: TickLease = { takeover: false, lost: new AbortController().signal, done: async (outcome) => void done.push(outcome) };
+    let answer: TickLease | null | Error = null;
     const scheduler = new Scheduler(undefined, {
       gate: {
         claim: async (job, at) => {
@@ -110,14 +114,15 @@ describe('scheduled analyses', () => {
         },
       },
     });
-    let runs = 0;
-    scheduler.add({ name: 'j', cron: '0 0 1 1 *', run: async () => void runs++ });
+    const ticks: (TickInfo | undefined)[] = [];
+    scheduler.add({ name: 'j', cron: '0 0 1 1 *', run: async (_signal, tick) => void ticks.push(tick) });
     expect(await scheduler.tick('j', NOW)).toBe('skipped');
     answer = new Error('lease store down');
     expect(await scheduler.tick('j', NOW + 1)).toBe('skipped');
-    answer = true;
+    answer = lease;
     expect(await scheduler.tick('j', NOW + 2)).toBe('succeeded');
-    expect(runs).toBe(1);
+    expect(ticks).toEqual([{ at: NOW + 2, takeover: false, lost: lease.lost }]);
+    expect(done).toEqual(['succeeded']);
     expect(claims).toEqual([['j', NOW], ['j', NOW + 1], ['j', NOW + 2]]);
     await scheduler.stop();
   });

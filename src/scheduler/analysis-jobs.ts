@@ -2,7 +2,7 @@ import type { MonitoringService } from '../analysis/monitoring-service.js';
 import type { Model } from '../domain/model-schema.js';
 import type { MonitoringRecordRow } from '../store/monitoring-store.js';
 import type { Store } from '../store/store.js';
-import { type Scheduler, type SchedulerLog, cronProblem } from './scheduler.js';
+import { type Scheduler, type SchedulerLog, type TickInfo, cronProblem } from './scheduler.js';
 
 /** Scheduled analyses are jobs named `analysis:<model_id>`. */
 export const ANALYSIS_JOB_PREFIX = 'analysis:';
@@ -13,6 +13,12 @@ export interface AnalysisSchedulingOptions {
   refreshMs?: number;
   /** analyses running at once across models (default 1: a window can be large) */
   concurrency?: number;
+  /**
+   * Where a scheduled window ends: at the cron tick's slot (default; the same on every instance,
+   * so a tick's record can be found again by an instance taking the tick over), or at the
+   * monitoring service's clock (tests that inject one).
+   */
+  windowEnd?: 'tick' | 'clock';
   log?: SchedulerLog;
 }
 
@@ -40,6 +46,7 @@ export class AnalysisScheduling {
   private readonly waiting: (() => void)[] = [];
   private readonly refreshMs: number;
   private readonly concurrency: number;
+  private readonly windowEnd: 'tick' | 'clock';
   private readonly log?: SchedulerLog;
 
   constructor(
@@ -50,6 +57,7 @@ export class AnalysisScheduling {
   ) {
     this.refreshMs = options.refreshMs ?? 60_000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.windowEnd = options.windowEnd ?? 'tick';
     this.log = options.log;
   }
 
@@ -110,7 +118,7 @@ export class AnalysisScheduling {
       out.invalid.push(id);
       return;
     }
-    this.scheduler.add({ name: analysisJobName(id), cron, run: (signal) => this.analyze(id, signal) });
+    this.scheduler.add({ name: analysisJobName(id), cron, run: (signal, tick) => this.analyze(id, signal, tick) });
     this.schedules.set(id, cron);
     (current === undefined ? out.added : out.changed).push(id);
   }
@@ -120,17 +128,37 @@ export class AnalysisScheduling {
     return this.schedules.get(modelId);
   }
 
-  /** One scheduled analysis, waiting for a free slot; skipped when the scheduler stops meanwhile. */
-  private async analyze(modelId: string, signal: AbortSignal): Promise<MonitoringRecordRow | { status: 'skipped' }> {
+  /**
+   * One scheduled analysis, waiting for a free slot; skipped when the scheduler stops meanwhile.
+   * A cron tick analyses the window that ends at the tick's slot, so the record of a tick is the
+   * same whichever instance computes it and can be found again: an instance taking over a tick
+   * whose holder died first looks for the record the holder may have stored, and when it is
+   * there only tells the listeners again instead of storing a second record.
+   */
+  private async analyze(modelId: string, signal: AbortSignal, tick?: TickInfo): Promise<MonitoringRecordRow | { status: 'skipped' }> {
     if (this.active < this.concurrency) this.active++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve)); // the slot is handed over
     try {
       if (signal.aborted) return { status: 'skipped' };
-      return await this.monitoring.analyze(modelId, 'schedule');
+      const at = this.windowEnd === 'tick' ? tick?.at : undefined;
+      if (at !== undefined && tick?.takeover) {
+        const stored = await this.recordOfTick(modelId, at);
+        if (stored) {
+          this.log?.info({ model_id: modelId, record_id: stored.record_id }, 'the tick’s record was stored before the takeover; telling its listeners again');
+          await this.monitoring.republish(stored);
+          return stored;
+        }
+      }
+      return await this.monitoring.analyze(modelId, 'schedule', at !== undefined ? { now: at } : {});
     } finally {
       const next = this.waiting.shift();
       if (next) next();
       else this.active--;
     }
+  }
+
+  private async recordOfTick(modelId: string, tickAt: number): Promise<MonitoringRecordRow | undefined> {
+    const page = await this.store.listRecords({ model_id: modelId, from: tickAt, to: tickAt + 1, limit: 10 });
+    return page.items.find((r) => r.trigger === 'schedule');
   }
 }

@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import { type Config, ConfigError } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import { RETENTION_JOB, type RetentionOptions, runRetention } from './retention.js';
-import { LOCAL_GATE, type TickGate } from './tick-gate.js';
+import { LOCAL_GATE, type TickGate, type TickLease } from './tick-gate.js';
 
 /** A job the scheduler runs on a cron expression (UTC). */
 export interface ScheduledJob {
@@ -10,8 +10,21 @@ export interface ScheduledJob {
   cron: string;
   /** the config key the expression came from, named when it is invalid */
   configKey?: string;
-  /** one run; `signal` aborts at shutdown. A rejection is logged, never rethrown. */
-  run(signal: AbortSignal): Promise<unknown>;
+  /**
+   * One run; `signal` aborts at shutdown. `tick` is set when a cron tick (granted by the gate)
+   * started the run, absent when it was triggered by hand. A rejection is logged, never rethrown.
+   */
+  run(signal: AbortSignal, tick?: TickInfo): Promise<unknown>;
+}
+
+/** The cron tick a run belongs to. */
+export interface TickInfo {
+  /** the cron slot (epoch ms): the same on every instance */
+  at: number;
+  /** this instance took the tick over from one whose lease ran out */
+  takeover: boolean;
+  /** aborted if the lease is lost to another instance mid-run */
+  lost: AbortSignal;
 }
 
 /** The pino-like logger the scheduler reports to. */
@@ -105,26 +118,46 @@ export class Scheduler {
 
   private schedule(entry: Entry): void {
     entry.cron = new Cron(entry.job.cron, { timezone: 'UTC', unref: true, catch: true }, (self: Cron) => {
-      void this.tick(entry.job.name, self.currentRun()?.getTime() ?? Date.now());
+      // the slot, not the moment the timer fired: every instance must name the tick alike
+      const fired = self.currentRun()?.getTime() ?? Date.now();
+      const slot = self.previousRuns(1, new Date(fired + 1))[0]?.getTime() ?? fired;
+      void this.tick(entry.job.name, slot);
     });
   }
 
-  /** A cron tick: run the job when the gate grants this tick to this process. Never rejects. */
+  /**
+   * A cron tick: run the job when the gate grants this tick to this process, then tell the
+   * gate it is done. A job still running here from an earlier tick does not claim (another
+   * instance may take the tick). Never rejects.
+   */
   async tick(name: string, tickAt: number): Promise<TriggerOutcome> {
-    if (!this.entries.has(name) || this.abort.signal.aborted) return 'skipped';
-    let mine: boolean;
+    const entry = this.entries.get(name);
+    if (!entry || this.abort.signal.aborted) return 'skipped';
+    if (entry.running) {
+      this.log.warn({ job: name, tick_at: new Date(tickAt).toISOString() }, 'previous run still going; this tick is left to other instances');
+      return 'skipped';
+    }
+    let lease: TickLease | null;
     try {
-      mine = await this.gate.claim(name, tickAt);
+      lease = await this.gate.claim(name, tickAt);
     } catch (e) {
       this.log.error({ job: name, err: e }, 'could not claim the tick; skipped');
       return 'skipped';
     }
-    if (!mine) return 'skipped';
-    return this.entries.has(name) ? this.trigger(name) : 'skipped';
+    if (!lease) return 'skipped';
+    if (lease.takeover) this.log.warn({ job: name, tick_at: new Date(tickAt).toISOString() }, 'taking over a tick whose holder’s lease ran out');
+    const outcome = this.entries.has(name) && !this.abort.signal.aborted ? await this.trigger(name, { at: tickAt, takeover: lease.takeover, lost: lease.lost }) : 'skipped';
+    try {
+      await lease.done(outcome);
+    } catch (e) {
+      // the lease runs out and another instance repeats the tick: jobs tolerate that (see analysis-jobs.ts)
+      this.log.error({ job: name, err: e }, 'could not mark the tick done');
+    }
+    return outcome;
   }
 
   /** Run a job now unless it is already running (then 'skipped'). Never rejects. */
-  trigger(name: string): Promise<TriggerOutcome> {
+  trigger(name: string, tick?: TickInfo): Promise<TriggerOutcome> {
     const entry = this.entries.get(name);
     if (!entry) return Promise.reject(new Error(`no job "${name}"`));
     if (this.abort.signal.aborted) return Promise.resolve('skipped');
@@ -135,7 +168,7 @@ export class Scheduler {
     const started = Date.now();
     entry.running = (async (): Promise<TriggerOutcome> => {
       try {
-        const result = await entry.job.run(this.abort.signal);
+        const result = await entry.job.run(this.abort.signal, tick);
         this.log.info({ job: name, ms: Date.now() - started, result }, 'job run finished');
         const failed = typeof result === 'object' && result !== null && (result as { status?: unknown }).status === 'failed';
         return failed ? 'failed' : 'succeeded';
@@ -161,6 +194,7 @@ export class Scheduler {
   /** Stop ticking, abort running jobs and wait until they have stopped. */
   async stop(): Promise<void> {
     this.abort.abort();
+    this.gate.close?.();
     for (const entry of this.entries.values()) entry.cron?.stop();
     await Promise.all([...[...this.entries.values()].map((e) => e.running), ...this.draining]);
   }
@@ -172,9 +206,9 @@ export function assertSchedulerConfig(config: Config): void {
   if (problem) throw new ConfigError([{ key: 'scheduler.retention_cron', problem }]);
 }
 
-/** The scheduler `serve` runs: retention on `scheduler.retention_cron`. */
-export function createScheduler(config: Config, store: Store, log?: SchedulerLog, retention: Omit<RetentionOptions, 'signal'> = {}): Scheduler {
-  return new Scheduler(log).add({
+/** The scheduler `serve` runs: retention on `scheduler.retention_cron`; ticks through `gate` (one instance: every tick). */
+export function createScheduler(config: Config, store: Store, log?: SchedulerLog, retention: Omit<RetentionOptions, 'signal'> = {}, gate?: TickGate): Scheduler {
+  return new Scheduler(log, { gate }).add({
     name: RETENTION_JOB,
     cron: config.scheduler.retention_cron,
     configKey: 'scheduler.retention_cron',

@@ -291,4 +291,16 @@ export interface DB {
     source: string;
     imported_at: number;
   };
+  /** one row per (scheduled job, cron tick): its lease across instances (scheduler/lease-tick-gate.ts) */
+  job_ticks: {
+    job: string;
+    tick_at: number;
+    owner: string;
+    lease_until: number;
+    status: string;
+    attempts: number;
+    claimed_at: number;
+    finished_at: number | null;
+    outcome: string | null;
+  };
 }

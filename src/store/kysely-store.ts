@@ -3,6 +3,7 @@ import type { Model, ModelSchema } from '../domain/model-schema.js';
 import { AppError } from '../errors/catalog.js';
 import { DAY_MS, dayOf, dayString } from '../domain/time.js';
 import { type AlertingStore, KyselyAlertingStore } from './alerting-store.js';
+import { type ClusterStore, KyselyClusterStore } from './cluster-store.js';
 import { decodeColumns } from './blocks/codec.js';
 import { COL } from './blocks/columns.js';
 import { type DeliveryStore, KyselyDeliveryStore } from './delivery-store.js';
@@ -28,6 +29,7 @@ import type {
   PredictionRecord,
   PredictionScan,
   PredictionWriteResult,
+  RetentionPlan,
   Store,
   StoreCapabilities,
   TimeRange,
@@ -85,6 +87,7 @@ export abstract class KyselyStore implements Store {
   private outboxStore?: DeliveryStore;
   private lifecycleStore?: LifecycleStore;
   private overviewStore?: OverviewStore;
+  private clusterStore?: ClusterStore;
 
   constructor(protected readonly db: Exec) {}
 
@@ -106,6 +109,11 @@ export abstract class KyselyStore implements Store {
   /** The overview's batched reads, bound to this executor like `alerting`. */
   get overview(): OverviewStore {
     return (this.overviewStore ??= new KyselyOverviewStore(this.db));
+  }
+
+  /** Tick leases, the store's clock and named locks, bound to this executor like `alerting`. */
+  get cluster(): ClusterStore {
+    return (this.clusterStore ??= new KyselyClusterStore(this.db, this.backend));
   }
 
   protected abstract withExecutor(db: Exec): KyselyStore;
@@ -549,6 +557,11 @@ export abstract class KyselyStore implements Store {
       await outcomes.execute();
       return { deleted, done: ids.length === 0 };
     });
+  }
+
+  /** Backends without time partitions have nothing to drop (PostgreSQL overrides). */
+  async dropExpiredPartitions(_plans: readonly RetentionPlan[]): Promise<{ partitions: string[]; deleted: Record<string, number> }> {
+    return { partitions: [], deleted: {} };
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────

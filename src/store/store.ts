@@ -1,5 +1,6 @@
 import type { Model, ModelSchema, ModelSettings } from '../domain/model-schema.js';
 import type { AlertingStore } from './alerting-store.js';
+import type { ClusterStore } from './cluster-store.js';
 import type { ColumnSet } from './blocks/columns.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { LifecycleStore } from './lifecycle-store.js';
@@ -23,6 +24,8 @@ export interface Store extends MonitoringStore {
   readonly lifecycle: LifecycleStore;
   /** The dashboard overview's reads for a page of models, one statement per kind (overview-store.ts). */
   readonly overview: OverviewStore;
+  /** Several instances on one store: tick leases of scheduled jobs, the store's clock, named locks (cluster-store.ts). */
+  readonly cluster: ClusterStore;
 
   /** Bring the schema up to date (idempotent; safe when several instances start together). */
   migrate(): Promise<void>;
@@ -91,6 +94,14 @@ export interface Store extends MonitoringStore {
    * and the outcomes of those predictions.
    */
   deletePredictionsBefore(modelId: string, before: number, limit: number, keep?: readonly TimeRange[]): Promise<{ deleted: number; done: boolean }>;
+  /**
+   * Where predictions are partitioned by time (PostgreSQL: one partition per UTC month), detach
+   * and drop every partition in which every block is past its model's cutoff (whole UTC days
+   * before the day of `before`) and on no day of its model's `keep` periods; the keys of its
+   * predictions go too. A model with blocks in a partition but no plan keeps the partition.
+   * Backends without partitions do nothing; `deletePredictionsBefore` deletes the rest.
+   */
+  dropExpiredPartitions(plans: readonly RetentionPlan[]): Promise<{ partitions: string[]; deleted: Record<string, number> }>;
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────
   createApiKey(key: ApiKeyRecord): Promise<void>;
@@ -115,6 +126,13 @@ export interface StoreCapabilities {
   readonly advisoryLocks: boolean;
   /** several processes may use the store at once */
   readonly multiInstance: boolean;
+}
+
+/** One model's retention: what `deletePredictionsBefore` would be called with. */
+export interface RetentionPlan {
+  model_id: string;
+  before: number;
+  keep: readonly TimeRange[];
 }
 
 /** A half-open period [from, to) in epoch ms. */

@@ -6,6 +6,7 @@ import * as m0003 from './0003-pending-keys.js';
 import * as m0004 from './0004-alerting.js';
 import * as m0005 from './0005-outcome-rollups.js';
 import * as m0006 from './0006-lifecycle.js';
+import * as m0007 from './0007-cluster.js';
 
 /** The one portable list of migrations, in order. Names never change once released. */
 const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<void>][] = [
@@ -15,6 +16,7 @@ const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<voi
   ['0004-alerting', m0004.up],
   ['0005-outcome-rollups', m0005.up],
   ['0006-lifecycle', m0006.up],
+  ['0007-cluster', m0007.up],
 ];
 
 export const MIGRATION_NAMES = MIGRATIONS.map(([name]) => name);

@@ -6,7 +6,9 @@ import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/predi
 import type { DB } from '../db-types.js';
 import { KyselyStore } from '../kysely-store.js';
 import { POSTGRES_TYPES } from '../migrations/dialect-types.js';
-import type { PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
+import type { PredictionBatch, PredictionWriteResult, RetentionPlan, StoreCapabilities } from '../store.js';
+import { writeWithCopy } from './copy-writer.js';
+import { NO_PARTITION, type PartitionDrop, PredictionPartitions, daySpan } from './partitions.js';
 
 export interface PostgresOptions {
   /** postgres://user@host:port/db */
@@ -28,8 +30,19 @@ export class PostgresStore extends KyselyStore {
     private readonly pool: pg.Pool,
     db: Kysely<DB> | Transaction<DB>,
     private readonly schema: string,
+    private readonly partitions: PredictionPartitions = new PredictionPartitions(pool),
   ) {
     super(db);
+  }
+
+  /** Migrate, then create the month partitions around now (several instances may do this at once). */
+  override async migrate(): Promise<void> {
+    await super.migrate();
+    await this.partitions.ensureAhead(Date.now());
+  }
+
+  override dropExpiredPartitions(plans: readonly RetentionPlan[]): Promise<PartitionDrop> {
+    return this.partitions.dropExpired(plans);
   }
 
   protected override migrationTableSchema(): string {
@@ -49,16 +62,45 @@ export class PostgresStore extends KyselyStore {
     pool.on('error', () => {
       /* idle client errors surface on the next query */
     });
-    if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (schema !== 'public') {
+      // instances starting together race here: IF NOT EXISTS still fails on the catalog's unique index
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(async (e: unknown) => {
+        const found = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+        if (!found.rowCount) throw e;
+      });
+    }
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return new PostgresStore(pool, db, schema);
   }
 
   protected withExecutor(db: Kysely<DB> | Transaction<DB>): PostgresStore {
-    return new PostgresStore(this.pool, db, this.schema);
+    return new PostgresStore(this.pool, db, this.schema, this.partitions);
   }
 
+  /**
+   * Keys through COPY on a connection of its own (copy-writer.ts), after making sure the month
+   * partitions the rows fall in exist. Inside a store transaction, the unnest path below.
+   */
   async writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
+    const span = daySpan(batches.map((b) => tsColumn(b.columns)));
+    if (span) await this.partitions.ensureDays(span[0], span[1]);
+    if (this.db.isTransaction) return this.writeWithUnnest(batches);
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        return await writeWithCopy(client, batches, Date.now());
+      } catch (e) {
+        // another instance's retention detached a month we thought was there: create it again
+        if ((e as { code?: string }).code !== NO_PARTITION || attempt > 0 || !span) throw e;
+        this.partitions.forget();
+        await this.partitions.ensureDays(span[0], span[1]);
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  private async writeWithUnnest(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
     return this.transaction(async (tx) => {
       const self = tx as PostgresStore;
       const now = Date.now();
