@@ -3,7 +3,7 @@ import { newId } from '../domain/ids.js';
 import type { Model } from '../domain/model-schema.js';
 import { DAY_MS, toIso } from '../domain/time.js';
 import { AuditLog, SYSTEM_ACTOR } from '../observability/audit.js';
-import type { JobRunRecord, Store } from '../store/store.js';
+import type { JobRunRecord, RetentionPlan, Store } from '../store/store.js';
 import { LegalHolds } from './legal-hold.js';
 
 export const RETENTION_JOB = 'retention';
@@ -41,6 +41,8 @@ export interface RetentionResult {
   errors: Record<string, string>;
   /** incidents whose analysis period was kept, per model (legal hold) */
   held: Record<string, string[]>;
+  /** whole time partitions detached and dropped (PostgreSQL), counted in `deleted` too */
+  partitions_dropped: string[];
 }
 
 async function* allModels(store: Store): AsyncGenerator<Model> {
@@ -73,9 +75,16 @@ export async function runRetention(store: Store, options: RetentionOptions = {})
     error: null,
   };
   await store.recordJobRun(run);
-  const result: RetentionResult = { run_id: run.id, status: 'succeeded', deleted: {}, total_deleted: 0, cutoffs: {}, errors: {}, held: {} };
+  const result: RetentionResult = { run_id: run.id, status: 'succeeded', deleted: {}, total_deleted: 0, cutoffs: {}, errors: {}, held: {}, partitions_dropped: [] };
   const holds = options.holds ?? new LegalHolds(store);
   const aborted = () => options.signal?.aborted === true;
+  const count = (modelId: string, n: number) => {
+    result.deleted[modelId] = (result.deleted[modelId] ?? 0) + n;
+    result.total_deleted += n;
+  };
+  // every model's cutoff and held periods first: a time partition goes whole only when every
+  // model with blocks in it may lose them (a model whose plan failed keeps its partitions)
+  const plans: RetentionPlan[] = [];
   try {
     for await (const model of allModels(store)) {
       if (aborted()) break;
@@ -86,27 +95,43 @@ export async function runRetention(store: Store, options: RetentionOptions = {})
         // read once per model: a hold placed during the run protects what the next run would delete
         const kept = await holds.keepFor(model.model_id);
         if (kept.incidents.length) result.held[model.model_id] = kept.incidents;
-        let deleted = 0;
-        for (;;) {
-          const step = await store.deletePredictionsBefore(model.model_id, cutoff, batchSize, kept.ranges);
-          deleted += step.deleted;
-          if (step.done || aborted()) break;
-          await yieldToEventLoop();
-        }
-        result.deleted[model.model_id] = deleted;
-        result.total_deleted += deleted;
+        plans.push({ model_id: model.model_id, before: cutoff, keep: kept.ranges });
       } catch (e) {
         result.errors[model.model_id] = e instanceof Error ? e.message : String(e);
       }
-      await yieldToEventLoop();
     }
   } catch (e) {
     result.errors['*'] = `listing models failed: ${e instanceof Error ? e.message : String(e)}`;
   }
+  if (plans.length && !aborted()) {
+    try {
+      const dropped = await store.dropExpiredPartitions(plans);
+      result.partitions_dropped = dropped.partitions;
+      for (const [modelId, n] of Object.entries(dropped.deleted)) count(modelId, n);
+    } catch (e) {
+      result.errors['*partitions'] = `dropping partitions failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  for (const plan of plans) {
+    if (aborted()) break;
+    try {
+      let deleted = 0;
+      for (;;) {
+        const step = await store.deletePredictionsBefore(plan.model_id, plan.before, batchSize, plan.keep);
+        deleted += step.deleted;
+        if (step.done || aborted()) break;
+        await yieldToEventLoop();
+      }
+      count(plan.model_id, deleted);
+    } catch (e) {
+      result.errors[plan.model_id] = e instanceof Error ? e.message : String(e);
+    }
+    await yieldToEventLoop();
+  }
   const problems = Object.entries(result.errors).map(([m, err]) => `${m}: ${err}`);
   if (aborted()) problems.push('interrupted (shutdown) before every model was processed');
   result.status = problems.length ? 'failed' : 'succeeded';
-  const details = { deleted: result.deleted, total_deleted: result.total_deleted, cutoffs: result.cutoffs, held: result.held, batch_size: batchSize };
+  const details = { deleted: result.deleted, total_deleted: result.total_deleted, cutoffs: result.cutoffs, held: result.held, partitions_dropped: result.partitions_dropped, batch_size: batchSize };
   await store.recordJobRun({
     ...run,
     status: result.status,
