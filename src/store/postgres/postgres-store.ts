@@ -6,6 +6,7 @@ import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/predi
 import type { DB } from '../db-types.js';
 import { KyselyStore } from '../kysely-store.js';
 import { POSTGRES_TYPES } from '../migrations/dialect-types.js';
+import { readBlobsByCopy } from './blob-reader.js';
 import type { PredictionBatch, PredictionWriteResult, RetentionPlan, StoreCapabilities } from '../store.js';
 import { writeWithCopy } from './copy-writer.js';
 import { NO_PARTITION, type PartitionDrop, PredictionPartitions, daySpan } from './partitions.js';
@@ -161,6 +162,8 @@ export class PostgresStore extends KyselyStore {
   }
 
   protected async readBlockData(ids: number[]): Promise<Map<number, Uint8Array>> {
+    // outside a transaction by binary COPY (blob-reader.ts): a SELECT sends bytea as hex text
+    if (!this.db.isTransaction) return readBlobsByCopy(this.pool, ids);
     const out = new Map<number, Uint8Array>();
     if (ids.length === 0) return out;
     const rows = await this.db.selectFrom('prediction_blocks').select(['id', 'data']).where('id', 'in', ids).execute();
