@@ -19,12 +19,19 @@ export interface Config {
     /** postgres://… selects PostgreSQL */
     database_url?: string;
     pg_schema?: string;
+    /** PostgreSQL connections in this instance's main pool (the delivery worker has 4 more) */
+    pg_pool_size: number;
     sqlite_path: string;
     sqlite_synchronous: 'full' | 'normal';
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   metrics: { enabled: boolean; token?: string };
-  scheduler: { enabled: boolean; retention_cron: string };
+  scheduler: {
+    enabled: boolean;
+    retention_cron: string;
+    /** PostgreSQL (several instances): how long an instance holds a scheduled tick without renewing it; a dead holder's tick is taken over after this (ms) */
+    lease_ms: number;
+  };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -36,10 +43,10 @@ export const DEFAULT_CONFIG: Config = {
     public_url: 'http://127.0.0.1:8080',
     shutdown_timeout_ms: 10_000,
   },
-  store: { sqlite_path: './data/driftwatch.db', sqlite_synchronous: 'full' },
+  store: { sqlite_path: './data/driftwatch.db', sqlite_synchronous: 'full', pg_pool_size: 10 },
   log: { level: 'info' },
   metrics: { enabled: true },
-  scheduler: { enabled: true, retention_cron: '17 3 * * *' },
+  scheduler: { enabled: true, retention_cron: '17 3 * * *', lease_ms: 15_000 },
 };
 
 /** A configuration problem, naming the key. */
@@ -63,12 +70,14 @@ const ENV: Record<string, string> = {
   DRIFTWATCH_BULK_LIMIT_BYTES: 'server.bulk_limit_bytes',
   DATABASE_URL: 'store.database_url',
   DRIFTWATCH_PG_SCHEMA: 'store.pg_schema',
+  DRIFTWATCH_PG_POOL_SIZE: 'store.pg_pool_size',
   DRIFTWATCH_DB: 'store.sqlite_path',
   DRIFTWATCH_SQLITE_SYNCHRONOUS: 'store.sqlite_synchronous',
   DRIFTWATCH_LOG_LEVEL: 'log.level',
   DRIFTWATCH_METRICS: 'metrics.enabled',
   DRIFTWATCH_METRICS_TOKEN: 'metrics.token',
   DRIFTWATCH_SCHEDULER: 'scheduler.enabled',
+  DRIFTWATCH_LEASE_MS: 'scheduler.lease_ms',
 };
 
 type Spec = { type: 'string' | 'int' | 'bool'; min?: number; max?: number; oneOf?: readonly string[]; optional?: boolean; pattern?: RegExp };
@@ -81,6 +90,7 @@ const SPEC: Record<string, Spec> = {
   'server.shutdown_timeout_ms': { type: 'int', min: 0, max: 600_000 },
   'store.database_url': { type: 'string', optional: true, pattern: /^postgres(ql)?:\/\/\S+$/ },
   'store.pg_schema': { type: 'string', optional: true, pattern: /^[a-z_][a-z0-9_]{0,62}$/ },
+  'store.pg_pool_size': { type: 'int', min: 2, max: 1000 },
   'store.sqlite_path': { type: 'string' },
   'store.sqlite_synchronous': { type: 'string', oneOf: ['full', 'normal'] },
   'log.level': { type: 'string', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -88,6 +98,7 @@ const SPEC: Record<string, Spec> = {
   'metrics.token': { type: 'string', optional: true },
   'scheduler.enabled': { type: 'bool' },
   'scheduler.retention_cron': { type: 'string' },
+  'scheduler.lease_ms': { type: 'int', min: 1000, max: 3_600_000 },
 };
 
 function coerce(key: string, v: unknown, fromEnv: boolean, problems: { key: string; problem: string }[]): unknown {

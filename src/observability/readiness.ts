@@ -2,6 +2,8 @@
 export interface CheckResult {
   ok: boolean;
   detail?: string;
+  /** structured facts shown next to the check in /ready (e.g. the cluster's roles and lag) */
+  info?: Record<string, unknown>;
 }
 
 /**

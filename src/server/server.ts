@@ -7,7 +7,9 @@ import { SELF_MONITORING_JOB, runSelfMonitoring } from '../alerting/self-monitor
 import { RETRAIN_TRIGGER_JOB } from '../registry/lifecycle-services.js';
 import { AnalysisScheduling, type AnalysisSchedulingOptions } from '../scheduler/analysis-jobs.js';
 import { type Scheduler, assertSchedulerConfig, createScheduler } from '../scheduler/scheduler.js';
+import { LeaseTickGate } from '../scheduler/lease-tick-gate.js';
 import { createApiKey } from './auth/api-keys.js';
+import { clusterCheck } from './cluster-readiness.js';
 import { buildApp } from './app.js';
 
 export interface RunningServer {
@@ -18,6 +20,8 @@ export interface RunningServer {
   bootstrapKey?: string;
   /** retention (and later jobs), when `scheduler.enabled` */
   scheduler?: Scheduler;
+  /** on PostgreSQL: the tick leases this instance shares with the others */
+  gate?: LeaseTickGate;
   /** the per-model analysis jobs on that scheduler */
   analyses?: AnalysisScheduling;
   /** the delivery worker draining the outbox (absent when `delivery.enabled` is false) */
@@ -36,19 +40,25 @@ export async function startServer(
     pgSchema: config.store.pg_schema,
     sqlitePath: config.store.sqlite_path,
     sqliteSynchronous: config.store.sqlite_synchronous,
+    pgPoolSize: config.store.pg_pool_size,
   };
+  // several instances may start together: migrations run under Kysely's lock, the first key under ours
   const store = await createStore(storeConfig);
-  let bootstrapKey: string | undefined;
-  if ((await store.countActiveApiKeys()) === 0 && (await store.listApiKeys()).length === 0) {
-    const created = await createApiKey(store, 'bootstrap admin', ['admin'], Date.now());
-    bootstrapKey = created.token;
+  const bootstrapKey = await store.transaction(async (tx) => {
+    await tx.cluster.lock('bootstrap admin key');
+    if ((await tx.countActiveApiKeys()) > 0 || (await tx.listApiKeys()).length > 0) return undefined;
+    return (await createApiKey(tx, 'bootstrap admin', ['admin'], Date.now())).token;
+  });
+  if (bootstrapKey) {
     (options.print ?? console.log)(
-      `\nNo API key existed, so an admin key was created. It is shown this once; keep it safe:\n\n  ${created.token}\n\nCreate more with \`driftwatch keys create\`.\n`,
+      `\nNo API key existed, so an admin key was created. It is shown this once; keep it safe:\n\n  ${bootstrapKey}\n\nCreate more with \`driftwatch keys create\`.\n`,
     );
   }
   const app = await buildApp({ config, store });
   // retention keeps the periods of incidents on legal hold (released as `lifecycle.legal_hold` says)
-  const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log, { holds: app.ctx.lifecycle.holds }) : undefined;
+  // one PostgreSQL, several instances: each tick of each job runs on one of them (lease-tick-gate.ts)
+  const gate = config.scheduler.enabled && store.capabilities.multiInstance ? new LeaseTickGate(store.cluster, { leaseMs: config.scheduler.lease_ms, log: app.log }) : undefined;
+  const scheduler = config.scheduler.enabled ? createScheduler(config, store, app.log, { holds: app.ctx.lifecycle.holds }, gate) : undefined;
   // scheduled retraining recommendations (each model's `triggers.schedule`, monthly by default)
   scheduler?.add({
     name: RETRAIN_TRIGGER_JOB,
@@ -67,6 +77,7 @@ export async function startServer(
   app.ctx.readiness.register('scheduler', () =>
     !scheduler ? { ok: true, detail: 'disabled' } : schedulerState === 'running' ? { ok: true, detail: `${scheduler.jobs().length} job(s)` } : { ok: false, detail: schedulerState },
   );
+  app.ctx.readiness.register('cluster', clusterCheck(store, gate));
   const url = await app.listen({ host: config.server.host, port: config.server.port });
   // several processes may share PostgreSQL: the delivery worker gets connections of its own, so a
   // burst of analyses holding the main pool does not hold back the alerts they raise (bench/alerts)
@@ -119,5 +130,5 @@ export async function startServer(
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { app, store, url, bootstrapKey, scheduler, analyses, delivery, close };
+  return { app, store, url, bootstrapKey, scheduler, gate, analyses, delivery, close };
 }
