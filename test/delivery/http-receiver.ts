@@ -112,13 +112,9 @@ export class HttpReceiver {
     const closed = new Promise<void>((r) => server.close(() => r()));
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
+    // every answer says `connection: close`: sockets end by themselves once their answer is out
     server.closeIdleConnections();
-    // every answer says `connection: close`: sockets end once their answer is out
-    const cut = setTimeout(() => {
-      for (const s of this.sockets) s.destroy();
-    }, 500);
     await closed;
-    clearTimeout(cut);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The service in a process of its own (the outage tests kill it with SIGKILL): the store from
  * DW_DB (SQLite file) or DW_PG_URL + DW_PG_SCHEMA, the alerting pipeline producing incidents
- * when DW_PRODUCE_UNTIL (epoch ms, wall time) is in the future, and a delivery worker with two
+ * for DW_PRODUCE_MS after the start (then `produced N events`), and a delivery worker with two
  * signed webhook channels (hook-a, hook-b) to DW_HOOK_URL, on a ScaledClock shared with the
  * parent. Prints `ready` once it runs; SIGTERM stops it gracefully.
  */
@@ -40,8 +40,9 @@ const worker = new DeliveryWorker({
   },
 });
 worker.start();
-const produceUntil = Number(env.DW_PRODUCE_UNTIL ?? 0);
-if (produceUntil > Date.now()) {
+const produceMs = Number(env.DW_PRODUCE_MS ?? 0);
+if (produceMs > 0) {
+  const produceUntil = Date.now() + produceMs;
   const alerting = await createAlerting(store, {}, () => clock.now(), undefined, ['hook-a', 'hook-b']);
   // no bell here: the worker's poll (1 s simulated) picks the rows up
   produceIncidents(store, alerting, { everyMs: Number(env.DW_PRODUCE_EVERY_MS ?? 30), until: () => Date.now() >= produceUntil, prefix: `p${process.pid}` }).then(
