@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { parseChannels } from '../alerting/channels/channel-config.js';
 import { parseWorkerSettings } from '../alerting/delivery/delivery-config.js';
+import { parseLifecycleSettings } from '../registry/lifecycle-settings.js';
 import { type Config, ConfigError, type ConfigExtensions } from '../config/config.js';
 import { cronProblem } from '../scheduler/scheduler.js';
 import { createStore } from '../store/create-store.js';
@@ -74,6 +75,9 @@ export async function checkConfig(
   }
   // the channels and delivery sections are checked as the server would (env channels included)
   const problems = [...extraProblems(config), ...problemsOf(() => parseChannels(config.extensions, env)), ...problemsOf(() => parseWorkerSettings(config.extensions))];
+  // lifecycle: (registry, triggers, legal holds, evidence), its event channels among the configured ones
+  const channelNames = problemsOf(() => parseChannels(config.extensions, env)).length ? null : ['console', ...parseChannels(config.extensions, env).map((c) => c.name)];
+  problems.push(...problemsOf(() => parseLifecycleSettings(config.extensions, channelNames)));
   if (problems.length) return { ok: false, text: new ConfigError(problems).message };
   const lines: string[] = [];
   if (opts.connect) {
