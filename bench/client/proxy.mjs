@@ -3,7 +3,8 @@
  * process), driftwatch (from dist, temp SQLite) and the proxy (the built CLI, its own process,
  * logging every call to that driftwatch). The same open-loop load, RATE requests/s (default
  * 1,000) for DURATION seconds (default 10, after a 1 s warm-up), is sent straight to the model server and
- * through the proxy, alternating, REPEAT times (default 3), after an unrecorded warm-up of both.
+ * through the proxy, alternating, REPEAT times (default 3), after an unrecorded warm-up of both;
+ * then once more with both loads at the same time (side by side, the model server sees 2,000/s).
  * Latency is each request's send-to-last-byte time over keep-alive connections.
  */
 import { join } from 'node:path';
@@ -72,6 +73,10 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
         console.error(`#${k + 1} ${which.padEnd(6)} p50 ${res.p50.toFixed(3)} ms  p99 ${res.p99.toFixed(3)} ms  p99.9 ${res.p999.toFixed(3)} ms  max ${res.max.toFixed(1)} ms  ${JSON.stringify(res.statuses)} at ${res.achieved.toFixed(0)}/s; CPU µs/request model ${res.modelCpuUsPerRequest.toFixed(0)}, proxy ${res.proxyCpuUsPerRequest.toFixed(0)}`);
       }
     }
+    // and side by side: both loads at once, so both paths see the same moment of a busy machine
+    const [direct, proxied] = await Promise.all([openLoop(model.match[1], bodies, rate, seconds), openLoop(proxy.match[1], bodies, rate, seconds)]);
+    const together = { direct, proxy: proxied, addedP50Ms: proxied.p50 - direct.p50, addedP99Ms: proxied.p99 - direct.p99 };
+    console.error(`together: direct p50 ${direct.p50.toFixed(3)} p99 ${direct.p99.toFixed(3)} ms; proxy p50 ${proxied.p50.toFixed(3)} p99 ${proxied.p99.toFixed(3)} ms`);
     // how many calls the proxy logged to driftwatch (all of them, once flushed)
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const c = poster(dw.url, { token: dw.key });
@@ -88,7 +93,8 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
       modelCpuUsPerRequest: m('direct', 'modelCpuUsPerRequest'),
       addedP50Ms: m('proxy', 'p50') - m('direct', 'p50'),
       addedP99Ms: m('proxy', 'p99') - m('direct', 'p99'),
-      proxiedRequests: Math.round(rate * (seconds + 1)) * repeat + Math.round(rate * 4),
+      together,
+      proxiedRequests: Math.round(rate * (seconds + 1)) * (repeat + 1) + Math.round(rate * 4),
       loggedToDriftwatch: counts.total,
       runs,
     };
