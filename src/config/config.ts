@@ -31,6 +31,8 @@ export interface Config {
     retention_cron: string;
     /** PostgreSQL (several instances): how long an instance holds a scheduled tick without renewing it; a dead holder's tick is taken over after this (ms) */
     lease_ms: number;
+    /** how often the registered models are read again to pick up new models and schedule changes (ms) */
+    models_refresh_ms: number;
   };
 }
 
@@ -46,7 +48,7 @@ export const DEFAULT_CONFIG: Config = {
   store: { sqlite_path: './data/driftwatch.db', sqlite_synchronous: 'full', pg_pool_size: 10 },
   log: { level: 'info' },
   metrics: { enabled: true },
-  scheduler: { enabled: true, retention_cron: '17 3 * * *', lease_ms: 15_000 },
+  scheduler: { enabled: true, retention_cron: '17 3 * * *', lease_ms: 15_000, models_refresh_ms: 60_000 },
 };
 
 /** A configuration problem, naming the key. */
@@ -78,6 +80,7 @@ const ENV: Record<string, string> = {
   DRIFTWATCH_METRICS_TOKEN: 'metrics.token',
   DRIFTWATCH_SCHEDULER: 'scheduler.enabled',
   DRIFTWATCH_LEASE_MS: 'scheduler.lease_ms',
+  DRIFTWATCH_MODELS_REFRESH_MS: 'scheduler.models_refresh_ms',
 };
 
 type Spec = { type: 'string' | 'int' | 'bool'; min?: number; max?: number; oneOf?: readonly string[]; optional?: boolean; pattern?: RegExp };
@@ -99,6 +102,7 @@ const SPEC: Record<string, Spec> = {
   'scheduler.enabled': { type: 'bool' },
   'scheduler.retention_cron': { type: 'string' },
   'scheduler.lease_ms': { type: 'int', min: 1000, max: 3_600_000 },
+  'scheduler.models_refresh_ms': { type: 'int', min: 500, max: 86_400_000 },
 };
 
 function coerce(key: string, v: unknown, fromEnv: boolean, problems: { key: string; problem: string }[]): unknown {

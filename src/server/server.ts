@@ -94,7 +94,7 @@ export async function startServer(
       },
       readiness: app.ctx.readiness,
     }) ?? undefined;
-  const analyses = scheduler ? new AnalysisScheduling(scheduler, store, app.ctx.monitoring, { ...options.scheduling, log: app.log }) : undefined;
+  const analyses = scheduler ? new AnalysisScheduling(scheduler, store, app.ctx.monitoring, { refreshMs: config.scheduler.models_refresh_ms, ...options.scheduling, log: app.log }) : undefined;
   scheduler?.start();
   await analyses?.start();
   schedulerState = 'running';
