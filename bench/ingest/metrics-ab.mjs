@@ -13,6 +13,8 @@
  * (with --expose-gc) and a short pause for background work (block merges, parse workers), so
  * one app's garbage or merge is not billed to the other's next unit.
  *
+ * `--aa` runs both apps with metrics off: the difference it reports is the method's own noise.
+ *
  * Units: a bulk NDJSON upload of `rows` predictions; `singles` single predictions (POST
  * /api/v1/predictions, one row each, 8 in flight). Prints medians per unit and the difference.
  */
@@ -29,7 +31,7 @@ const { buildApp } = await import(`${DIST}/server/app.js`);
 const { createStore } = await import(`${DIST}/store/create-store.js`);
 const { createApiKey } = await import(`${DIST}/server/auth/api-keys.js`);
 
-const { values: opt } = parseArgs({ options: { units: { type: 'string', default: '60' }, rows: { type: 'string', default: '5000' }, singles: { type: 'string', default: '300' } } });
+const { values: opt } = parseArgs({ options: { units: { type: 'string', default: '60' }, rows: { type: 'string', default: '5000' }, singles: { type: 'string', default: '300' }, aa: { type: 'boolean', default: false } } });
 const units = Number(opt.units);
 const rows = Number(opt.rows);
 const singles = Number(opt.singles);
@@ -47,8 +49,8 @@ async function app(name, env) {
   return { name, app: a, store, headers, metricsOn: a.ctx.metrics.enabled };
 }
 
-const apps = { on: await app('on', { DRIFTWATCH_METRICS: 'true' }), off: await app('off', { DRIFTWATCH_METRICS: 'false' }) };
-if (!apps.on.metricsOn || apps.off.metricsOn) throw new Error('the metrics setting did not take');
+const apps = { on: await app('on', { DRIFTWATCH_METRICS: opt.aa ? 'false' : 'true' }), off: await app('off', { DRIFTWATCH_METRICS: 'false' }) };
+if (apps.on.metricsOn === opt.aa || apps.off.metricsOn) throw new Error('the metrics setting did not take');
 
 // the same bodies for both apps (each app has its own store, so no duplicates)
 const end = Date.now();
@@ -96,7 +98,7 @@ async function measure(kind, fn) {
 await measure('bulk', bulkUnit);
 await measure('single', singleUnit);
 
-const summary = { units, rows, singles, gc: typeof globalThis.gc === 'function' };
+const summary = { units, rows, singles, gc: typeof globalThis.gc === 'function', aa: opt.aa };
 for (const kind of ['bulk', 'single']) {
   const on = median(samples[kind].on);
   const off = median(samples[kind].off);
