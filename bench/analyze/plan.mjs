@@ -15,9 +15,8 @@ export async function explainWindowScan(d, spec, modelId, end) {
     if (spec.backend === 'postgres') {
       const pool = store.pgPool;
       const connect = pool.connect.bind(pool);
-      pool.connect = async (...args) => {
-        const client = await connect(...args);
-        if (!client.__benchWrapped) {
+      const wrap = (client) => {
+        if (client && !client.__benchWrapped) {
           const query = client.query.bind(client);
           client.query = (q, params, ...rest) => {
             const text = typeof q === 'string' ? q : q?.text;
@@ -28,6 +27,8 @@ export async function explainWindowScan(d, spec, modelId, end) {
         }
         return client;
       };
+      // Kysely calls connect() with a callback or without (a promise): wrap both
+      pool.connect = (cb) => (typeof cb === 'function' ? connect((err, client, release) => cb(err, wrap(client), release)) : connect().then(wrap));
       await store.blocksInRange(modelId, end - DAY, end);
       const { text, params } = captured[0];
       const r = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, params);

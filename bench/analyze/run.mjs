@@ -15,13 +15,15 @@
  * 3. Builds a data set whose window ends now and runs POST /api/v1/monitoring/analyze-now over
  *    HTTP on `driftwatch serve` (the route's window ends at the server's clock).
  * Prints medians, the breakdown the record carries (timing_ms, also as CPU time) and the query
- * plan of the window scan. SQLite files live in bench/.work/analyze (kept with --reuse); PostgreSQL uses the
- * schemas bench_analyze_window and bench_analyze_outside of DRIFTWATCH_BENCH_PG_URL.
+ * plan of the window scan. SQLite files live in bench/.work/analyze (kept with --reuse).
+ * PostgreSQL (DRIFTWATCH_BENCH_PG_URL, default the tests' server) uses the schemas
+ * bench_analyze_window and bench_analyze_outside; its outside days are copies of the window
+ * made in SQL (dataset.mjs cloneOutsidePg), and there is no HTTP run.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildOutside, buildWindow, loadDist, openStore } from './dataset.mjs';
+import { buildOutside, buildWindow, cloneOutsidePg, loadDist, openStore } from './dataset.mjs';
 import { analyzeOverHttp } from './http.mjs';
 import { explainWindowScan } from './plan.mjs';
 import { BENCH_MODEL } from './dataset.mjs';
@@ -92,7 +94,10 @@ async function prepare(phase) {
   if (phase === 'window' || opt.backend === 'postgres') {
     const store = await fresh(phase);
     const model = await buildWindow(d, store, { end, ...dataOpts });
-    if (phase === 'outside') await buildOutside(d, store, model, { end, outsideRows: n('window') * n('outside-factor'), outsideDays: n('outside-days'), ...dataOpts });
+    if (phase === 'outside' && opt.backend === 'postgres') {
+      if (n('outside-factor') !== n('outside-days')) throw new Error('on PostgreSQL the outside days are copies of the window: --outside-factor must equal --outside-days');
+      await cloneOutsidePg(store, model, { end, outsideDays: n('outside-days'), log });
+    } else if (phase === 'outside') await buildOutside(d, store, model, { end, outsideRows: n('window') * n('outside-factor'), outsideDays: n('outside-days'), ...dataOpts });
     await store.close();
   } else {
     // the same window: copy the window store, then add the older predictions
