@@ -101,7 +101,8 @@ describe('runRetention', () => {
     await runRetention(spyStore(store, events), { clock: () => NOW, batchSize: 10 });
     ticking = false;
     const deletes = events.map((e, i) => (e.startsWith('delete') ? i : -1)).filter((i) => i >= 0);
-    expect(deletes.length).toBeGreaterThan(5);
+    // whole blocks go per call, so 400 rows in 100-row blocks take several calls
+    expect(deletes.length).toBeGreaterThanOrEqual(4);
     // between any two consecutive deletes other work got a turn
     for (let k = 1; k < deletes.length; k++) expect(events.slice(deletes[k - 1] + 1, deletes[k])).toContain('tick');
   });

@@ -65,7 +65,8 @@ describe.each(STORE_FACTORIES)('HTTP service ($name)', (factory) => {
     for (const must of ['POST /api/v1/models', 'PATCH /api/v1/models/:model_id', 'POST /api/v1/predictions', 'POST /api/v1/predictions/bulk', 'GET /api/v1/predictions', 'GET /api/v1/predictions/counts', 'POST /api/v1/outcomes', 'GET /api/v1/keys', 'POST /api/v1/keys', 'DELETE /api/v1/keys/:id', 'GET /health', 'GET /ready']) {
       expect(routes.map((r) => `${r.method} ${r.path}`)).toContain(must);
     }
-    for (const { method, path } of routes) {
+    // every API route is documented (the dashboard's static files at / are not part of the API)
+    for (const { method, path } of routes.filter((r) => r.path.startsWith('/api/') || r.path === '/health' || r.path === '/ready')) {
       const openapiPath = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const op = doc.paths[openapiPath]?.[method.toLowerCase()];
       expect(op, `${method} ${path} is not in the OpenAPI document`).toBeDefined();
