@@ -2,13 +2,14 @@
 /**
  * bench/ingest: ingestion over real HTTP on the embedded store.
  *
- *   npm run build && node bench/ingest/run.mjs [--bodies 200] [--rows 5000] [--concurrency 3]
+ *   npm run build && node bench/ingest/run.mjs [--backend sqlite|postgres] [--bodies 200] [--rows 5000] [--concurrency 3]
  *       [--repeat 3] [--rate 2000] [--seconds 20] [--skip-naive] [--skip-single] [--json out.json]
  *
  * Each repeat starts fresh servers on fresh temp databases: the naive baseline, then driftwatch
  * (`node dist/cli/main.js serve`, SQLite with synchronous=FULL), both fed the same
  * pre-generated NDJSON bodies. Then single predictions at a fixed rate against driftwatch.
- * Prints medians over the repeats.
+ * Prints medians over the repeats. `--backend postgres` runs driftwatch on a fresh schema of
+ * DRIFTWATCH_BENCH_PG_URL (default the tests' server) instead of SQLite.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const { values: opt } = parseArgs({
     repeat: { type: 'string', default: '3' },
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
+    backend: { type: 'string', default: 'sqlite' },
     'skip-naive': { type: 'boolean', default: false },
     'skip-single': { type: 'boolean', default: false },
     'node-args': { type: 'string', default: '' },
@@ -63,14 +65,14 @@ for (let i = 0; i < n('repeat'); i++) {
       await naive.stop();
     }
   }
-  const dw = await startServer({ nodeArgs });
+  const dw = await startServer({ nodeArgs, backend: opt.backend });
   try {
     await registerModel(dw);
     const r = await bulk(dw, { bodies, rowsPerBody: n('rows'), concurrency: n('concurrency'), path: '/api/v1/predictions/bulk' });
     r.load = machineLoad();
     runs.driftwatch.push(r);
     console.error(`#${i + 1} driftwatch bulk: ${fmt(r)}`);
-    if (n('after-seconds') > 0) {
+    if (n('after-seconds') > 0 && dw.backend === 'sqlite') {
       const after = await afterwards(dw, n('after-seconds'));
       r.after = after;
       console.error(`#${i + 1}   afterwards: keys merged in ${after.mergedAfterSeconds ?? `more than ${n('after-seconds')}`} s, peak RSS then ${after.peakRssMb.toFixed(0)} MB`);
@@ -79,7 +81,7 @@ for (let i = 0; i < n('repeat'); i++) {
     await dw.stop();
   }
   if (!opt['skip-single']) {
-    const single = await startServer({ nodeArgs });
+    const single = await startServer({ nodeArgs, backend: opt.backend });
     try {
       await registerModel(single);
       const r = await singleAtRate(single, { rate: n('rate'), seconds: n('seconds'), end });
@@ -115,7 +117,7 @@ async function afterwards(server, seconds) {
 const med = (list, key) => (list.length ? median(list.map((r) => r[key])) : NaN);
 const summary = {
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  settings: { bodies: n('bodies'), rowsPerBody: n('rows'), concurrency: n('concurrency'), repeat: n('repeat'), rate: n('rate'), seconds: n('seconds'), bytesPerPrediction: bytes / (n('bodies') * n('rows')) },
+  settings: { backend: opt.backend, bodies: n('bodies'), rowsPerBody: n('rows'), concurrency: n('concurrency'), repeat: n('repeat'), rate: n('rate'), seconds: n('seconds'), bytesPerPrediction: bytes / (n('bodies') * n('rows')) },
   naive: { perSecond: med(runs.naive, 'perSecond'), perCpuSecond: med(runs.naive.map((r) => ({ v: r.rows / r.serverCpuSeconds })), 'v'), peakRssMb: med(runs.naive, 'peakRssMb') },
   driftwatch: {
     perSecond: med(runs.driftwatch, 'perSecond'),

@@ -1,7 +1,8 @@
 /**
  * Starts the built driftwatch server (`node DIST/cli/main.js serve`) on a fresh SQLite file in
- * a temp dir, as a child process; reads its URL and bootstrap admin key from stdout; samples
- * its memory from /proc. DIST defaults to ../../dist.
+ * a temp dir — or, with `backend: 'postgres'`, on a fresh schema of DRIFTWATCH_BENCH_PG_URL
+ * (default the tests' server), dropped at stop — as a child process; reads its URL and
+ * bootstrap admin key from stdout; samples its memory from /proc. DIST defaults to ../../dist.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,12 +28,16 @@ export function cpuSecondsOf(pid) {
  * Start a server process. `command` defaults to driftwatch serve; the naive baseline passes
  * its own script. Resolves once the process printed its URL (and key, for driftwatch).
  */
-export async function startServer({ command, env = {}, nodeArgs = [] } = {}) {
+export const BENCH_PG_URL = process.env.DRIFTWATCH_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export async function startServer({ command, env = {}, nodeArgs = [], backend = 'sqlite' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
   const db = join(dir, 'bench.db');
+  const pgSchema = backend === 'postgres' && !command ? `bench_ingest_${process.pid}_${Date.now().toString(36)}` : undefined;
+  const storeEnv = pgSchema ? { DATABASE_URL: BENCH_PG_URL, DRIFTWATCH_PG_SCHEMA: pgSchema } : {};
   const args = command ?? [join(DIST, 'cli/main.js'), 'serve', '--port', '0', '--db', db];
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
-    env: { ...process.env, DRIFTWATCH_SCHEDULER: 'false', BENCH_DB: db, ...env },
+    env: { ...process.env, DRIFTWATCH_SCHEDULER: 'false', BENCH_DB: db, ...storeEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -59,11 +64,21 @@ export async function startServer({ command, env = {}, nodeArgs = [] } = {}) {
     db,
     memory: () => memoryOf(child.pid),
     cpuSeconds: () => cpuSecondsOf(child.pid),
+    backend: pgSchema ? 'postgres' : 'sqlite',
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
+      if (pgSchema) await dropPgSchema(pgSchema);
     },
   };
+}
+
+async function dropPgSchema(schema) {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: BENCH_PG_URL });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await c.end();
 }

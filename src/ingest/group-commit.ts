@@ -15,11 +15,15 @@ export interface CommitObserver {
 /**
  * Group commit: requests that arrive while a commit is running are written together in the
  * next transaction, and batches of the same model are merged into one block. Every caller's
- * promise resolves only after its rows are committed.
+ * promise resolves only after its rows are committed. One commit runs at a time on a store
+ * that has one writer (SQLite); a store shared by several processes (PostgreSQL) takes a few
+ * at once on separate connections — the database works on them in parallel while this process
+ * parses the next requests.
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
-  private running = false;
+  private running = 0;
+  private readonly maxRunning: number;
   private scheduled = false;
   private closed = false;
   private idle: (() => void)[] = [];
@@ -27,7 +31,11 @@ export class GroupCommitWriter {
   constructor(
     private readonly store: Store,
     private readonly observe?: CommitObserver,
-  ) {}
+    /** commits in flight at once (default: 3 on a multi-instance store, else 1) */
+    concurrency?: number,
+  ) {
+    this.maxRunning = Math.max(1, concurrency ?? (store.capabilities.multiInstance ? 3 : 1));
+  }
 
   write(batches: PredictionBatch[]): Promise<PredictionWriteResult[]> {
     if (this.closed) return Promise.reject(new Error('the writer is closed'));
@@ -38,7 +46,7 @@ export class GroupCommitWriter {
   }
 
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.running >= this.maxRunning || this.scheduled) return;
     this.scheduled = true;
     // let requests parsed in the same turn of the event loop join this commit
     setImmediate(() => {
@@ -48,8 +56,8 @@ export class GroupCommitWriter {
   }
 
   private async flush(): Promise<void> {
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
+    if (this.running >= this.maxRunning || this.queue.length === 0) return;
+    this.running++;
     const group = this.queue;
     this.queue = [];
     const started = performance.now();
@@ -94,16 +102,16 @@ export class GroupCommitWriter {
       for (const g of group) g.reject(e);
       this.observe?.({ requests: group.length, rows, seconds: (performance.now() - started) / 1000, ok: false });
     } finally {
-      this.running = false;
+      this.running--;
       if (this.queue.length) this.schedule();
-      else for (const f of this.idle.splice(0)) f();
+      else if (this.running === 0) for (const f of this.idle.splice(0)) f();
     }
   }
 
   /** Wait for everything queued to be committed, then refuse new writes. */
   async close(): Promise<void> {
     this.closed = true;
-    if (!this.running && this.queue.length === 0 && !this.scheduled) return;
+    if (this.running === 0 && this.queue.length === 0 && !this.scheduled) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 }

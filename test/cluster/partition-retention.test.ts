@@ -83,12 +83,14 @@ describe('retention drops whole month partitions on PostgreSQL', () => {
     expect(await store.countPredictions(a.model_id, at(0, 1), at(1, 1))).toBe(5);
   });
 
-  it('reports a retried batch’s duplicates through the COPY path’s fallback, writing nothing twice', async () => {
-    const batch = batchOf(b, rowsAt('b-jun', 30, at(5, 14), 1000));
-    expect((await store.writePredictions([batch]))[0]).toMatchObject({ inserted: 30, duplicates: [] });
-    const again = await store.writePredictions([batchOf(b, [...rowsAt('b-jun', 30, at(5, 14), 1000), ...rowsAt('b-jun-new', 3, at(5, 14), 1000)])]);
+  it('reports a retried batch’s duplicates, large (COPY, then its ON CONFLICT fallback) and small (unnest), writing nothing twice', async () => {
+    const batch = batchOf(b, rowsAt('b-jun', 300, at(5, 14), 1000));
+    expect((await store.writePredictions([batch]))[0]).toMatchObject({ inserted: 300, duplicates: [] });
+    const again = await store.writePredictions([batchOf(b, [...rowsAt('b-jun', 300, at(5, 14), 1000), ...rowsAt('b-jun-new', 3, at(5, 14), 1000)])]);
     expect(again[0].inserted).toBe(3);
-    expect(again[0].duplicates).toHaveLength(30);
-    expect(await store.countPredictions(b.model_id, at(5, 1), NOW)).toBe(33);
+    expect(again[0].duplicates).toHaveLength(300);
+    const small = await store.writePredictions([batchOf(b, rowsAt('b-jun', 5, at(5, 14), 1000)), batchOf(a, rowsAt('a-jun', 5, at(5, 14), 1000))]);
+    expect(small.map((r) => [r.inserted, r.duplicates.length])).toEqual([[0, 5], [5, 0]]);
+    expect(await store.countPredictions(b.model_id, at(5, 1), NOW)).toBe(303);
   });
 });

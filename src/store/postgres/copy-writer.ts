@@ -8,6 +8,8 @@ import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/predi
 import type { PredictionBatch, PredictionWriteResult } from '../store.js';
 
 const UNIQUE_VIOLATION = '23505';
+/** below this many rows a batch's keys go in one INSERT … unnest (a COPY costs a round trip more) */
+const COPY_MIN_ROWS = 200;
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
 const escapeText = (s: string): string => (/[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s);
@@ -34,28 +36,42 @@ async function copyIn(client: pg.PoolClient, statement: string, text: string): P
   await pipeline(Readable.from([Buffer.from(text)]), stream);
 }
 
+/** INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING: the new ids. */
+async function insertKeysUnnest(client: pg.PoolClient, batch: PredictionBatch): Promise<Set<string>> {
+  const ids = idColumn(batch.columns);
+  const ts = tsColumn(batch.columns);
+  const pv = predictedValues(batch.columns);
+  const r = await client.query<{ prediction_id: string }>(
+    `INSERT INTO prediction_keys (model_id, prediction_id, ts, pred_label, pred_score, pred_value)
+     SELECT $1, k.id, k.ts, k.l, k.s, k.v FROM unnest($2::text[], $3::bigint[], $4::text[], $5::float8[], $6::float8[]) AS k(id, ts, l, s, v)
+     ON CONFLICT DO NOTHING RETURNING prediction_id`,
+    [batch.model_id, ids, Array.from(ts), ids.map((_, i) => pv.label(i)), ids.map((_, i) => pv.score(i)), ids.map((_, i) => pv.value(i))],
+  );
+  return new Set(r.rows.map((x) => x.prediction_id));
+}
+
 /**
- * Insert a batch's keys, reporting those that already existed. The fast path COPYs straight
- * into prediction_keys; a retried batch (or an id another instance is writing) makes it fail on
- * the primary key, and then the batch goes through a temporary table and
- * INSERT … ON CONFLICT DO NOTHING RETURNING, which tells the new ids from the repeats.
- * Measured on 5,000-key batches of random ids: COPY 39,500 keys/s, unnest 30,000/s (bench/README.md).
+ * Insert a batch's keys, reporting those that already existed. A large batch COPYs straight
+ * into prediction_keys behind a savepoint (opened with the statement before it: no round trip
+ * of its own, and never released — the commit ends it); a retried batch (or an id another
+ * instance is writing) fails that on the primary key, and then goes through a temporary table
+ * and INSERT … ON CONFLICT DO NOTHING RETURNING, which tells the new ids from the repeats.
+ * Measured on the bench model's 5,000-row batches: bench/README.md (PostgreSQL write paths).
  */
-async function insertKeys(client: pg.PoolClient, batch: PredictionBatch): Promise<Set<string> | 'all'> {
+async function insertKeys(client: pg.PoolClient, batch: PredictionBatch, savepoint: string): Promise<Set<string> | 'all'> {
+  if (batch.columns.rows < COPY_MIN_ROWS) return insertKeysUnnest(client, batch);
   const text = keyRows(batch, null);
-  await client.query('SAVEPOINT keys');
+  await client.query(savepoint);
   try {
     await copyIn(client, 'COPY prediction_keys (model_id, prediction_id, ts, pred_label, pred_score, pred_value) FROM STDIN', text);
-    await client.query('RELEASE SAVEPOINT keys');
     return 'all';
   } catch (e) {
     if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
     await client.query('ROLLBACK TO SAVEPOINT keys');
   }
   await client.query(
-    'CREATE TEMP TABLE IF NOT EXISTS incoming_keys (model_id text, prediction_id text, ts bigint, pred_label text, pred_score float8, pred_value float8) ON COMMIT DELETE ROWS',
+    'CREATE TEMP TABLE IF NOT EXISTS incoming_keys (model_id text, prediction_id text, ts bigint, pred_label text, pred_score float8, pred_value float8) ON COMMIT DELETE ROWS; TRUNCATE incoming_keys',
   );
-  await client.query('TRUNCATE incoming_keys');
   await copyIn(client, 'COPY incoming_keys FROM STDIN', text);
   const r = await client.query<{ prediction_id: string }>(
     `INSERT INTO prediction_keys (model_id, prediction_id, ts, pred_label, pred_score, pred_value)
@@ -71,12 +87,17 @@ async function insertKeys(client: pg.PoolClient, batch: PredictionBatch): Promis
  * resolves (a 2xx means durable); on any error it rolls back and rethrows, nothing written.
  */
 export async function writeWithCopy(client: pg.PoolClient, batches: PredictionBatch[], now: number): Promise<PredictionWriteResult[]> {
-  await client.query('BEGIN');
+  let begun = false;
   try {
     const results: PredictionWriteResult[] = [];
     for (const batch of batches) {
       const ids = idColumn(batch.columns) as string[];
-      const fresh = await insertKeys(client, batch);
+      // BEGIN travels with the first batch's first statement
+      const savepoint = begun ? 'SAVEPOINT keys' : 'BEGIN; SAVEPOINT keys';
+      const small = !begun && batch.columns.rows < COPY_MIN_ROWS;
+      begun = true; // from here on a failure rolls back (a ROLLBACK without a transaction only warns)
+      if (small) await client.query('BEGIN');
+      const fresh = await insertKeys(client, batch, savepoint);
       const keep: number[] = [];
       const duplicates: string[] = [];
       const duplicateRows: number[] = [];
@@ -113,10 +134,10 @@ export async function writeWithCopy(client: pg.PoolClient, batches: PredictionBa
       }
       results.push({ inserted: keep.length, duplicates, duplicateRows });
     }
-    await client.query('COMMIT');
+    if (begun) await client.query('COMMIT');
     return results;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (begun) await client.query('ROLLBACK').catch(() => undefined);
     throw e;
   }
 }
