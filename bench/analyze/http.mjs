@@ -5,6 +5,7 @@
  * server starts. Reports each request's time and the server's peak RSS.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { cpuSecondsOf, memoryOf } from '../ingest/server.mjs';
 import { BENCH_MODEL } from './dataset.mjs';
 
@@ -56,9 +57,9 @@ export async function analyzeOverHttp({ dist, db, repeat, nodeArgs = [], log }) 
       const body = await res.json();
       const ms = performance.now() - t0;
       if (res.status !== 200 || body.status !== 'completed') throw new Error(`analyze-now: ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
-      const r = { ms, serverCpuMs: (cpuSecondsOf(server.pid) - cpu0) * 1000, sampleCount: body.sample_count ?? body.summary?.sample_count, peakRssMb: memoryOf(server.pid).peakMb };
+      const r = { ms, serverCpuMs: (cpuSecondsOf(server.pid) - cpu0) * 1000, sampleCount: body.sample_count ?? body.summary?.sample_count, peakRssMb: memoryOf(server.pid).peakMb, loadAverage: loadavg()[0] };
       requests.push(r);
-      log(`  HTTP analyze-now #${i + 1}: ${ms.toFixed(0)} ms (server CPU ${r.serverCpuMs.toFixed(0)} ms), server peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+      log(`  HTTP analyze-now #${i + 1}: ${ms.toFixed(0)} ms (server CPU ${r.serverCpuMs.toFixed(0)} ms), server peak RSS ${r.peakRssMb.toFixed(0)} MB, load ${r.loadAverage.toFixed(1)}`);
     }
   } finally {
     await server.stop();
