@@ -27,6 +27,7 @@ async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
         c.post('/predict', bodies[i % bodies.length]).then(
           (res) => {
             statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            if (res.status !== 200 && (statuses[res.status] ?? 0) <= 3) console.error(`  ${res.status}: ${res.body.slice(0, 200)}`);
             if (i >= warmup) latencies.push(res.ms);
             if (++done === total) resolve();
           },

@@ -98,7 +98,9 @@ export function createProxy(options: ProxyOptions): http.Server & { proxyStats()
   if (target.protocol !== 'http:') throw new TypeError(`target must be http://…, not ${options.target}`);
   const mapping: CompiledMapping = compileMapping(options.mapping ?? {});
   const limit = options.maxCaptureBytes ?? 1 << 20;
-  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256 });
+  // idle upstream connections are closed after 4 s, before the model server's own keep-alive
+  // timeout (Node's default is 5 s) can close one just as a request is sent on it
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4000 });
   const stats: ProxyStats = { forwarded: 0, logged: 0, skipped: 0, upstreamErrors: 0 };
   const report = (e: unknown) => {
     try {
