@@ -1,6 +1,9 @@
 import { concatColumnSets } from '../store/blocks/columns.js';
 import type { PredictionBatch, PredictionWriteResult, Store } from '../store/store.js';
 
+/** queued rows that justify a commit beside the running one (multi-instance stores) */
+const PARALLEL_MIN_ROWS = 2000;
+
 interface Pending {
   batches: PredictionBatch[];
   resolve: (r: PredictionWriteResult[]) => void;
@@ -16,9 +19,10 @@ export interface CommitObserver {
  * Group commit: requests that arrive while a commit is running are written together in the
  * next transaction, and batches of the same model are merged into one block. Every caller's
  * promise resolves only after its rows are committed. One commit runs at a time on a store
- * that has one writer (SQLite); a store shared by several processes (PostgreSQL) takes a few
- * at once on separate connections — the database works on them in parallel while this process
- * parses the next requests.
+ * that has one writer (SQLite); a store shared by several processes (PostgreSQL) starts a
+ * second or third commit on another connection while one runs, but only for a backlog of
+ * PARALLEL_MIN_ROWS or more (bulk ingestion: the database works on them in parallel); small
+ * requests wait and go in one larger group, fewer commits for the same rows.
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
@@ -47,6 +51,7 @@ export class GroupCommitWriter {
 
   private schedule(): void {
     if (this.running >= this.maxRunning || this.scheduled) return;
+    if (this.running > 0 && this.queue.reduce((n, p) => n + p.batches.reduce((m, b) => m + b.columns.rows, 0), 0) < PARALLEL_MIN_ROWS) return;
     this.scheduled = true;
     // let requests parsed in the same turn of the event loop join this commit
     setImmediate(() => {
@@ -57,6 +62,7 @@ export class GroupCommitWriter {
 
   private async flush(): Promise<void> {
     if (this.running >= this.maxRunning || this.queue.length === 0) return;
+    if (this.running > 0 && this.queue.reduce((n, p) => n + p.batches.reduce((m, b) => m + b.columns.rows, 0), 0) < PARALLEL_MIN_ROWS) return;
     this.running++;
     const group = this.queue;
     this.queue = [];

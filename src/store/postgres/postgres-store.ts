@@ -7,7 +7,9 @@ import type { DB } from '../db-types.js';
 import { KyselyStore } from '../kysely-store.js';
 import { POSTGRES_TYPES } from '../migrations/dialect-types.js';
 import { readBlobsByCopy } from './blob-reader.js';
-import type { PredictionBatch, PredictionWriteResult, RetentionPlan, StoreCapabilities } from '../store.js';
+import type { Model } from '../../domain/model-schema.js';
+import type { ModelChange, PredictionBatch, PredictionWriteResult, RetentionPlan, StoreCapabilities } from '../store.js';
+import { ModelRowCache } from './model-row-cache.js';
 import { writeWithCopy } from './copy-writer.js';
 import { NO_PARTITION, type PartitionDrop, PredictionPartitions, daySpan } from './partitions.js';
 
@@ -32,8 +34,28 @@ export class PostgresStore extends KyselyStore {
     db: Kysely<DB> | Transaction<DB>,
     private readonly schema: string,
     private readonly partitions: PredictionPartitions = new PredictionPartitions(pool),
+    private readonly models: ModelRowCache = new ModelRowCache(),
   ) {
     super(db);
+  }
+
+  /** Outside a transaction, a models row read in the last second (model-row-cache.ts). */
+  protected override async modelRow(modelId: string): Promise<DB['models'] | undefined> {
+    if (this.db.isTransaction) return super.modelRow(modelId);
+    const hit = this.models.get(modelId);
+    if (hit) return hit;
+    const row = await super.modelRow(modelId);
+    if (row) this.models.set(row);
+    return row;
+  }
+
+  override async updateModel(modelId: string, change: ModelChange, now: number): Promise<Model> {
+    this.models.forget(modelId);
+    try {
+      return await super.updateModel(modelId, change, now);
+    } finally {
+      this.models.forget(modelId);
+    }
   }
 
   /** Migrate, then create the month partitions around now (several instances may do this at once). */
@@ -75,7 +97,7 @@ export class PostgresStore extends KyselyStore {
   }
 
   protected withExecutor(db: Kysely<DB> | Transaction<DB>): PostgresStore {
-    return new PostgresStore(this.pool, db, this.schema, this.partitions);
+    return new PostgresStore(this.pool, db, this.schema, this.partitions, this.models);
   }
 
   /**
