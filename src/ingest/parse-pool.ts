@@ -42,7 +42,7 @@ export class ParsePool {
   constructor(
     private readonly script: URL,
     private readonly maxThreads: number,
-    private readonly idleMs = 10_000,
+    private readonly idleMs = 3_000,
   ) {}
 
   get threads(): number {

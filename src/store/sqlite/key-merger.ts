@@ -16,7 +16,8 @@ export interface KeyMergerOptions {
   chunkRows: number;
 }
 
-export const DEFAULT_MERGER_OPTIONS: KeyMergerOptions = { idleMs: 1000, forceRows: 2_000_000, roundRows: 250_000, chunkRows: 5_000 };
+// idle for longer than the parse workers (3 s), so their heaps are gone before a merge needs memory
+export const DEFAULT_MERGER_OPTIONS: KeyMergerOptions = { idleMs: 5000, forceRows: 2_000_000, roundRows: 250_000, chunkRows: 5_000 };
 
 /** Runs `fn` holding the store's connection, outside any transaction. */
 export type Exclusive = <T>(fn: () => T) => Promise<T>;
