@@ -127,6 +127,31 @@ describe('scheduled analyses', () => {
     await scheduler.stop();
   });
 
+  it('analyses a tick’s window ending at its slot; a taken-over tick whose record exists is told again, not analysed again', async () => {
+    const heard: string[] = [];
+    monitoring.onRecord((r) => void heard.push(r.record_id));
+    const scheduler = new Scheduler();
+    const scheduling = new AnalysisScheduling(scheduler, store, monitoring);
+    await scheduling.refresh();
+    const job = analysisJobName('fast');
+    const tick = (at: number, takeover: boolean): TickInfo => ({ at, takeover, lost: new AbortController().signal });
+    const at = async (t: number) => (await store.listRecords({ model_id: 'fast', from: t, to: t + 1, limit: 10 })).items;
+    const T1 = NOW - 7 * 60_000;
+    // (the first test corrupted the baseline: these records are failed analyses, records all the same)
+    await scheduler.trigger(job, tick(T1, false));
+    const [first] = await at(T1);
+    expect(first).toMatchObject({ trigger: 'schedule', timestamp: T1, period_end: T1 });
+    // the holder stored its record and died; the instance taking over finds it
+    await scheduler.trigger(job, tick(T1, true));
+    expect(await at(T1)).toHaveLength(1);
+    expect(heard.slice(-2)).toEqual([first.record_id, first.record_id]);
+    // a taken-over tick without a record is analysed
+    const T2 = T1 + 60_000;
+    await scheduler.trigger(job, tick(T2, true));
+    expect(await at(T2)).toHaveLength(1);
+    await scheduler.stop();
+  });
+
   it('runs at most `concurrency` analyses at once', async () => {
     let active = 0;
     let peak = 0;
