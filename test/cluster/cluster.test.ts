@@ -146,8 +146,10 @@ describe('three instances on one PostgreSQL', () => {
       const done = await db.rows<Tick>(`SELECT * FROM job_ticks WHERE job = $1 AND status = 'done'`, [job]);
       expect(done.length, job).toBeGreaterThanOrEqual(slots - 1);
       if (job === 'retention') {
+        // one finished run per tick; one more only if the killed instance finished a run and died before marking its tick done
         const runs = await db.rows(`SELECT 1 FROM job_runs WHERE job = 'retention' AND status <> 'running'`);
-        expect(runs.length).toBe(done.length);
+        expect(runs.length).toBeGreaterThanOrEqual(done.length);
+        expect(runs.length).toBeLessThanOrEqual(done.length + 1);
       }
     }
 
