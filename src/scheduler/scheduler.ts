@@ -66,6 +66,8 @@ export class Scheduler {
   private readonly abort = new AbortController();
   /** runs of jobs removed while running: `stop` still waits for them */
   private readonly draining = new Set<Promise<TriggerOutcome>>();
+  /** cron ticks under way (claiming, running, marking done): `stop` waits for them */
+  private readonly ticking = new Set<Promise<TriggerOutcome>>();
   private readonly gate: TickGate;
   private started = false;
 
@@ -121,7 +123,9 @@ export class Scheduler {
       // the slot, not the moment the timer fired: every instance must name the tick alike
       const fired = self.currentRun()?.getTime() ?? Date.now();
       const slot = self.previousRuns(1, new Date(fired + 1))[0]?.getTime() ?? fired;
-      void this.tick(entry.job.name, slot);
+      const ticking = this.tick(entry.job.name, slot);
+      this.ticking.add(ticking);
+      void ticking.finally(() => this.ticking.delete(ticking));
     });
   }
 
@@ -196,7 +200,7 @@ export class Scheduler {
     this.abort.abort();
     this.gate.close?.();
     for (const entry of this.entries.values()) entry.cron?.stop();
-    await Promise.all([...[...this.entries.values()].map((e) => e.running), ...this.draining]);
+    await Promise.all([...[...this.entries.values()].map((e) => e.running), ...this.draining, ...this.ticking]);
   }
 }
 
