@@ -120,9 +120,13 @@ export async function writeWithCopy(client: pg.PoolClient, batches: PredictionBa
           const o = k * 8;
           return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8})`;
         });
-        await client.query(`INSERT INTO prediction_blocks (model_id, schema_version, day, min_ts, max_ts, row_count, created_at, data) VALUES ${tuples.join(', ')}`, values);
-        const orphans = await client.query('SELECT 1 FROM outcomes WHERE model_id = $1 AND prediction_ts IS NULL LIMIT 1', [batch.model_id]);
-        if (orphans.rowCount) {
+        // the blocks, and whether the model has outcomes waiting for their predictions, in one round trip
+        const written = await client.query<{ orphans: boolean }>(
+          `WITH b AS (INSERT INTO prediction_blocks (model_id, schema_version, day, min_ts, max_ts, row_count, created_at, data) VALUES ${tuples.join(', ')} RETURNING 1)
+           SELECT (SELECT count(*) FROM b) AS blocks, EXISTS (SELECT 1 FROM outcomes WHERE model_id = $1 AND prediction_ts IS NULL) AS orphans`,
+          values,
+        );
+        if (written.rows[0].orphans) {
           await client.query(
             `UPDATE outcomes o SET prediction_ts = k.ts, pred_label = k.pred_label, pred_score = k.pred_score, pred_value = k.pred_value
              FROM prediction_keys k
