@@ -149,7 +149,15 @@ export class AnalysisScheduling {
           return stored;
         }
       }
-      return await this.monitoring.analyze(modelId, 'schedule', at !== undefined ? { now: at } : {});
+      try {
+        return await this.monitoring.analyze(modelId, 'schedule', at !== undefined ? { now: at } : {});
+      } catch (e) {
+        // another instance stored this tick's record first (the store refuses a second one)
+        const stored = at !== undefined ? await this.recordOfTick(modelId, at).catch(() => undefined) : undefined;
+        if (!stored) throw e;
+        this.log?.warn({ model_id: modelId, record_id: stored.record_id }, 'another instance stored this tick’s record first; keeping it');
+        return stored;
+      }
     } finally {
       const next = this.waiting.shift();
       if (next) next();
