@@ -57,3 +57,59 @@ export function Card({ title, children, actions, id, class: cls }: { title?: Com
 export function NeedsAdmin({ what }: { what: string }) {
   return <span class="hint">Sign in with an admin key to {what}.</span>;
 }
+
+/** A table column heading; `num` right-aligns numbers. */
+export type Column = string | { label: string; num?: boolean };
+
+/**
+ * The list pages' common body: the load error, an optional notice (an action's error), then
+ * loading, an empty note, or the table with its headings; `rows` renders the table body.
+ */
+export function ListTable<T>({
+  res,
+  what,
+  empty,
+  columns,
+  notice,
+  rows,
+}: {
+  res: { data: { items: T[] } | undefined; error: ApiError | undefined };
+  what: string;
+  empty: string;
+  columns: Column[];
+  notice?: ComponentChildren;
+  rows: (items: T[]) => ComponentChildren;
+}) {
+  return (
+    <>
+      <ErrorNote error={res.error} what={what} />
+      {notice}
+      {!res.data ? (
+        !res.error && <Loading what={what} />
+      ) : res.data.items.length === 0 ? (
+        <p class="empty card">{empty}</p>
+      ) : (
+        <Card>
+          <div class="table-wrap">
+            <table class="data-table" aria-label={what}>
+              <thead>
+                <tr>
+                  {columns.map((c) =>
+                    typeof c === 'string' ? (
+                      <th scope="col">{c}</th>
+                    ) : (
+                      <th scope="col" class={c.num ? 'num' : undefined}>
+                        {c.label}
+                      </th>
+                    ),
+                  )}
+                </tr>
+              </thead>
+              <tbody>{rows(res.data.items)}</tbody>
+            </table>
+          </div>
+        </Card>
+      )}
+    </>
+  );
+}

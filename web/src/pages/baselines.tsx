@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, segment } from '../api/client';
 import type { Baseline, Page } from '../api/types';
-import { Card, ErrorNote, Loading, NeedsAdmin } from '../components/ui';
+import { ListTable, NeedsAdmin } from '../components/ui';
 import { count, time } from '../format';
 import { useResource } from '../hooks/use-resource';
 import { Link, paths } from '../router';
@@ -36,33 +36,21 @@ export function BaselinesPage() {
         </label>
         {!canAct && <NeedsAdmin what="activate a baseline" />}
       </div>
-      <ErrorNote error={res.error} what="baselines" />
-      {actionError && (
-        <p class="error-note" role="alert">
-          {actionError}
-        </p>
-      )}
-      {!res.data ? (
-        !res.error && <Loading what="baselines" />
-      ) : res.data.items.length === 0 ? (
-        <p class="empty card">No baselines yet.</p>
-      ) : (
-        <Card>
-          <div class="table-wrap">
-            <table class="data-table" aria-label="baselines">
-              <thead>
-                <tr>
-                  <th scope="col">Snapshot</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Created</th>
-                  <th scope="col" class="num">Samples</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {res.data.items.map((b) => (
+      <ListTable
+        res={res}
+        what="baselines"
+        empty="No baselines yet."
+        columns={['Snapshot', 'Model', 'Version', 'State', 'Created', { label: 'Samples', num: true }, 'Action']}
+        notice={
+          actionError && (
+            <p class="error-note" role="alert">
+              {actionError}
+            </p>
+          )
+        }
+        rows={(items) => (
+          <>
+                {items.map((b) => (
                   <tr key={b.snapshot_id} class={b.is_active ? 'active-row' : undefined}>
                     <th scope="row">
                       <code>{b.snapshot_id}</code>
@@ -109,11 +97,9 @@ export function BaselinesPage() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
-      )}
+          </>
+        )}
+      />
     </div>
   );
 }

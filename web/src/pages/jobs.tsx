@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { JobRun, Page } from '../api/types';
 import { StatusBadge } from '../components/severity';
-import { Card, ErrorNote, Loading } from '../components/ui';
+import { ListTable } from '../components/ui';
 import { ago, duration, time } from '../format';
 import { useResource } from '../hooks/use-resource';
 import { Link, paths } from '../router';
@@ -40,27 +40,14 @@ export function JobsPage() {
           <input aria-label="Job" value={job} placeholder="e.g. analysis" onChange={(e) => setJob((e.target as HTMLInputElement).value)} />
         </label>
       </div>
-      <ErrorNote error={res.error} what="job runs" />
-      {!res.data ? (
-        !res.error && <Loading what="job runs" />
-      ) : res.data.items.length === 0 ? (
-        <p class="empty card">No job runs match.</p>
-      ) : (
-        <Card>
-          <div class="table-wrap">
-            <table class="data-table" aria-label="job runs">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Started</th>
-                  <th scope="col" class="num">Took</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {res.data.items.map((r) => (
+      <ListTable
+        res={res}
+        what="job runs"
+        empty="No job runs match."
+        columns={['Job', 'Model', 'Status', 'Started', { label: 'Took', num: true }, 'Details']}
+        rows={(items) => (
+          <>
+                {items.map((r) => (
                   <tr key={r.id} class={r.status === 'failed' ? 'sev-critical-row' : undefined} data-status={r.status}>
                     <th scope="row">{r.job}</th>
                     <td>{r.model_id ? <Link href={paths.model(r.model_id)}>{r.model_id}</Link> : '–'}</td>
@@ -84,11 +71,9 @@ export function JobsPage() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
-      )}
+          </>
+        )}
+      />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, segment } from '../api/client';
 import type { ModelInfo, Page, Silence, SilenceMatcher } from '../api/types';
 import { StatusBadge } from '../components/severity';
-import { Card, ErrorNote, Loading, NeedsAdmin } from '../components/ui';
+import { Card, ListTable, NeedsAdmin } from '../components/ui';
 import { time } from '../format';
 import { useResource } from '../hooks/use-resource';
 import { useSession } from '../session';
@@ -145,32 +145,21 @@ export function SilencesPage() {
           </select>
         </label>
       </div>
-      <ErrorNote error={res.error} what="silences" />
-      {actionError && (
-        <p class="error-note" role="alert">
-          {actionError}
-        </p>
-      )}
-      {!res.data ? (
-        !res.error && <Loading what="silences" />
-      ) : res.data.items.length === 0 ? (
-        <p class="empty card">No silences.</p>
-      ) : (
-        <Card>
-          <div class="table-wrap">
-            <table class="data-table" aria-label="silences">
-              <thead>
-                <tr>
-                  <th scope="col">Matchers</th>
-                  <th scope="col">State</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Until</th>
-                  <th scope="col">By / comment</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {res.data.items.map((s) => (
+      <ListTable
+        res={res}
+        what="silences"
+        empty="No silences."
+        columns={['Matchers', 'State', 'From', 'Until', 'By / comment', 'Action']}
+        notice={
+          actionError && (
+            <p class="error-note" role="alert">
+              {actionError}
+            </p>
+          )
+        }
+        rows={(items) => (
+          <>
+                {items.map((s) => (
                   <tr key={s.silence_id} data-silence-id={s.silence_id}>
                     <th scope="row">
                       {s.matchers.map((m, i) => (
@@ -197,11 +186,9 @@ export function SilencesPage() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        </Card>
-      )}
+          </>
+        )}
+      />
     </div>
   );
 }
