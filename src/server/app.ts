@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,6 +11,7 @@ import { GroupCommitWriter } from '../ingest/group-commit.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { alertingSnapshotFrom } from '../observability/alerting-source.js';
 import { createLifecycle } from '../registry/lifecycle-services.js';
+import { AccessLogController } from '../observability/access-log.js';
 import { currentLog } from '../observability/log-context.js';
 import { loggerOptions, scrubberFor } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -61,10 +62,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config, store } = options;
   const clock = options.clock ?? Date.now;
   const logSecrets = scrubberFor(config, process.env);
+  const accessLog = new AccessLogController();
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config, logSecrets, typeof options.logger === 'object' ? options.logger : {}),
-    // request lines on (incoming request / request completed), the id logged as request_id
-    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: false }),
+    // one access line per request (request completed), the id logged as request_id
+    logController: accessLog,
     bodyLimit: config.server.body_limit_bytes,
     // a client's x-request-id is kept when it is a sane token; otherwise a fresh one is made
     requestIdHeader: false,
@@ -78,6 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  accessLog.attach(app.log);
 
   const metrics = createMetrics({
     enabled: config.metrics.enabled,
@@ -129,21 +132,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await lifecycle.triggers.onRecord(record, model);
   });
   // the same after alerting requests that write outbox rows (triggers, acknowledgments, resolutions, Alertmanager)
-  app.addHook('onResponse', async (request, reply) => {
+  // (hooks on every request are callback-style: an async hook costs a promise and a microtask per request)
+  app.addHook('onResponse', (request, reply, done) => {
     if (request.method !== 'GET' && reply.statusCode < 400 && /^\/api\/v1\/(alerts|incidents|integrations)\b/.test(request.url)) delivery.bell.ring();
+    done();
   });
   registerRequestContext(app);
   registerDrain(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // an answer sent before the body was read to its end (413 or 404 mid-stream, 401 on an upload)
   // closes the connection: the rest of the upload would otherwise sit unread on it, and close()
   // would wait for it forever
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!request.raw.complete) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   // JSON and NDJSON only: text/plain (a Fastify default) would reach the routes as a bare string
   app.removeContentTypeParser('text/plain');

@@ -120,11 +120,14 @@ describe('structured logs', () => {
   it('links every line of a request by its request id, the analysis it ran included', () => {
     const all = parsed();
     const analyze = all.filter((l) => l.request_id === 'req-analyze-1');
-    expect(analyze.map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'analysis recorded', 'request completed']));
+    expect(analyze.map((l) => l.msg)).toEqual(expect.arrayContaining(['analysis recorded', 'request completed']));
     expect(analyze.find((l) => l.msg === 'analysis recorded')).toMatchObject({ model_id: LOAN_MODEL.model_id, status: 'completed', trigger: 'manual' });
     // the analysis lines belong to that request only
     expect(all.filter((l) => l.msg === 'analysis recorded').map((l) => l.request_id)).toEqual(['req-analyze-1']);
-    expect(all.filter((l) => l.request_id === 'req-register-1').map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+    // one access line per request, written when the answer was sent
+    expect(all.filter((l) => l.request_id === 'req-register-1').map((l) => l.msg)).toEqual(['request completed']);
+    expect(all.find((l) => l.request_id === 'req-register-1')).toMatchObject({ method: 'POST', url: '/api/v1/models', status_code: 201, remote_address: '127.0.0.1' });
+    expect(all.find((l) => l.request_id === 'req-register-1')?.response_time_ms).toBeGreaterThan(0);
     // deliveries carry the id of the request that caused them (stored with the outbox row)
     const delivered = all.filter((l) => l.msg === 'delivered');
     expect(delivered.find((l) => l.request_id === 'req-trigger-1')).toMatchObject({ channel: 'ops', kind: 'trigger' });
@@ -135,8 +138,8 @@ describe('structured logs', () => {
     expect(alertLines.some((l) => l.request_id === 'req-analyze-1')).toBe(true);
     for (const l of alertLines) expect(l.request_id).toBeTruthy();
     // every request line carries an id; generated ids are UUIDs
-    const requestLines = all.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed');
-    expect(requestLines.length).toBe(2 * 12); // 14 requests; /metrics logs at warn only
+    const requestLines = all.filter((l) => l.msg === 'request completed' || l.msg === 'request errored');
+    expect(requestLines.length).toBe(12); // 14 requests; /metrics logs at warn only
     for (const l of requestLines) expect(['req-register-1', 'req-analyze-1', 'req-trigger-1'].includes(l.request_id ?? '') || UUID.test(l.request_id ?? ''), l.request_id).toBe(true);
   });
 
@@ -148,6 +151,6 @@ describe('structured logs', () => {
       expect(text).not.toContain(secret.slice(-20)); // not even a tail of it
     }
     // the scrubbed URL still says where the request went
-    expect(parsed().some((l) => typeof l.req === 'object' && String((l.req as { url: string }).url).startsWith('/api/v1/models?api_key=dw_'))).toBe(true);
+    expect(parsed().some((l) => typeof l.url === 'string' && l.url.startsWith('/api/v1/models?api_key=dw_'))).toBe(true);
   });
 });

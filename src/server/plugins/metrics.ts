@@ -12,8 +12,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics, token: string | undefined): void {
   if (!metrics.enabled) return;
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.http.observe(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   const expected = token === undefined ? undefined : digest(token);
   app.get(
