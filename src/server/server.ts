@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { type Config, type ConfigExtensions } from '../config/config.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
@@ -54,7 +55,17 @@ export async function startServer(
       `\nNo API key existed, so an admin key was created. It is shown this once; keep it safe:\n\n  ${bootstrapKey}\n\nCreate more with \`driftwatch keys create\`.\n`,
     );
   }
-  const app = await buildApp({ config, store });
+  // log lines are buffered and written 8 KB at a time, at least every 200 ms (a write to a pipe
+  // per line costs as much as a small ingest request); what is buffered is written out at shutdown
+  const logStream = pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 200, maxLength: 64 * 2 ** 20 });
+  const flushLog = () => {
+    try {
+      logStream.flushSync();
+    } catch {
+      // stdout closed or not ready: nothing more can be written
+    }
+  };
+  const app = await buildApp({ config, store, logger: { stream: logStream } });
   // retention keeps the periods of incidents on legal hold (released as `lifecycle.legal_hold` says)
   // one PostgreSQL, several instances: each tick of each job runs on one of them (lease-tick-gate.ts)
   const gate = config.scheduler.enabled && store.capabilities.multiInstance ? new LeaseTickGate(store.cluster, { leaseMs: config.scheduler.lease_ms, log: app.log }) : undefined;
@@ -115,6 +126,7 @@ export async function startServer(
       await store.close();
       clearTimeout(timer);
       app.log.info('shut down cleanly');
+      flushLog(); // (pino also flushes the stream when the process exits)
     })());
   if (options.handleSignals) {
     const onSignal = (signal: string) => {
