@@ -39,6 +39,12 @@ export class KeyVerifier {
     private readonly ttlMs = 5000,
   ) {}
 
+  /** The key of a token verified within the last `ttlMs`, without asking the store (undefined: verify it). */
+  cached(token: string): ApiKeyRecord | undefined {
+    const hit = this.cache.get(token);
+    return hit !== undefined && hit.until > this.clock() ? hit.key : undefined;
+  }
+
   async verify(token: string): Promise<ApiKeyRecord | null> {
     const m = KEY_PATTERN.exec(token);
     if (!m) return null;
