@@ -5,7 +5,8 @@ import { Kysely, SqliteDialect, type Transaction } from 'kysely';
 import type { DB } from '../db-types.js';
 import { KyselyStore, type PredictionKey } from '../kysely-store.js';
 import { SQLITE_TYPES } from '../migrations/dialect-types.js';
-import type { PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
+import type { Model } from '../../domain/model-schema.js';
+import type { ModelChange, PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
 import { DEFAULT_MERGER_OPTIONS, type KeyMergerOptions } from './key-merger.js';
 import { WriteEngine, defaultBlockWriter } from './write-engine.js';
 
@@ -23,12 +24,17 @@ export interface SqliteOptions {
   blockWriter?: URL | null;
 }
 
+/** How long a models row read for ingestion is used again (see modelRow). */
+const MODEL_ROW_TTL_MS = 1000;
+
 /** Made once the tables exist; shared by every executor of the connection. */
 interface Shared {
   engine?: WriteEngine;
   /** the connection's Kysely instance (executors inside a transaction hold a Transaction) */
   root: Kysely<DB>;
   modelRow?: Database.Statement;
+  /** models rows read outside transactions, with when they were read */
+  models: Map<string, { row: DB['models'] | undefined; at: number }>;
   options: Required<Pick<SqliteOptions, 'path' | 'synchronous'>> & { merge: KeyMergerOptions; blockWriter: URL | null };
 }
 
@@ -62,6 +68,7 @@ export class SqliteStore extends KyselyStore {
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
     return new SqliteStore(raw, db, {
       root: db,
+      models: new Map(),
       options: {
         path: options.path,
         synchronous: options.synchronous ?? 'full',
@@ -95,11 +102,35 @@ export class SqliteStore extends KyselyStore {
 
   protected override async modelRow(modelId: string): Promise<DB['models'] | undefined> {
     if (this.db.isTransaction) return super.modelRow(modelId);
+    // every ingest request reads its model: a row read less than MODEL_ROW_TTL_MS ago is used
+    // again. Changes made through this store drop it at once (updateModel); another process
+    // writing the same file is seen within the TTL.
+    const now = Date.now();
+    const hit = this.shared.models.get(modelId);
+    if (hit && now - hit.at < MODEL_ROW_TTL_MS) return hit.row;
     // a prepared statement: Kysely's SQLite driver prepares every query again (~half the cost of a small ingest request)
     return this.exclusive(() => {
       this.shared.modelRow ??= this.raw.prepare('SELECT * FROM models WHERE model_id = ?');
-      return this.shared.modelRow.get(modelId) as DB['models'] | undefined;
+      const row = this.shared.modelRow.get(modelId) as DB['models'] | undefined;
+      if (this.shared.models.size >= 10_000) this.shared.models.clear();
+      this.shared.models.set(modelId, { row, at: now });
+      return row;
     });
+  }
+
+  override async createModel(model: Model): Promise<void> {
+    this.shared.models.delete(model.model_id);
+    await super.createModel(model);
+    this.shared.models.delete(model.model_id);
+  }
+
+  override async updateModel(modelId: string, change: ModelChange, now: number): Promise<Model> {
+    // the connection is held from here to the commit: no read outside the transaction can cache
+    // the old row in between
+    this.shared.models.delete(modelId);
+    const model = await super.updateModel(modelId, change, now);
+    this.shared.models.delete(modelId);
+    return model;
   }
 
   protected override async predictionKeys(modelId: string, ids: readonly string[]): Promise<Map<string, PredictionKey>> {
