@@ -33,6 +33,7 @@ export class KeyLedger {
   private readonly newPending: Database.Statement;
   private readonly blockById: Database.Statement;
   private readonly anyKey: Database.Statement;
+  private readonly modelsInTable = new Set<string>();
 
   constructor(private readonly raw: Database.Database) {
     this.newPending = raw.prepare('SELECT id, model_id, data FROM prediction_blocks WHERE keys_pending = 1 AND id > ? ORDER BY id');
@@ -61,9 +62,16 @@ export class KeyLedger {
     return new KeySession(this, overlay);
   }
 
-  /** Does prediction_keys hold any key of the model? (lets a write skip table probes) */
+  /**
+   * Does prediction_keys hold any key of the model? (lets a write skip table probes.) A yes is
+   * remembered: keys leave the table only with retention, and a stale yes costs one probe that
+   * finds nothing, never a wrong answer.
+   */
   tableHasModel(modelId: string): boolean {
-    return this.anyKey.get(modelId) !== undefined;
+    if (this.modelsInTable.has(modelId)) return true;
+    const yes = this.anyKey.get(modelId) !== undefined;
+    if (yes) this.modelsInTable.add(modelId);
+    return yes;
   }
 
   /** Which of `ids` are in prediction_keys for this model. */

@@ -40,6 +40,12 @@ export class WriteEngine {
   private readonly inserter: BlockInserter;
   private readonly thread: BlockWriterThread | null;
   private readonly arenas = new ArenaPool();
+  /**
+   * The highest block id right after the last commit of the block writer thread (undefined:
+   * unknown, read it). While it holds, a plan needs no refresh of the key index: every block up
+   * to it is known.
+   */
+  private lastCommittedMax: number | undefined;
 
   constructor(
     private readonly raw: Database.Database,
@@ -55,6 +61,7 @@ export class WriteEngine {
 
   /** A write inside a transaction the caller opened: the shared key index is left alone (it may roll back). */
   writeInTransaction(batches: PredictionBatch[], now: number): PredictionWriteResult[] {
+    this.lastCommittedMax = undefined;
     return this.raw.transaction(() => {
       const plan = planWrite(this.ledger, batches, this.ledger.overlay());
       this.inserter.insert(plan.blocks, now);
@@ -68,17 +75,28 @@ export class WriteEngine {
       const arena = this.arenas.acquire();
       try {
         const { plan, maxBlockId } = await this.exclusive(() => {
-          this.ledger.refresh();
-          return { maxBlockId: this.inserter.maxBlockId(), plan: planWrite(this.ledger, batches, null, arena ? (n) => arena.alloc(n) : undefined) };
+          // after a commit of ours the index knows every block up to ours: no query needed. Had
+          // anyone else written a block since, the thread refuses the plan and this reads again.
+          let maxBlockId = this.lastCommittedMax;
+          if (maxBlockId === undefined) {
+            this.ledger.refresh();
+            maxBlockId = this.inserter.maxBlockId();
+          }
+          return { maxBlockId, plan: planWrite(this.ledger, batches, null, arena ? (n) => arena.alloc(n) : undefined) };
         });
         if (plan.blocks.length === 0) return plan.results;
         const ids = await this.thread.write(plan.blocks, maxBlockId, now);
-        if (ids !== 'stale') return this.committed(plan, ids);
+        if (ids !== 'stale') {
+          this.lastCommittedMax = ids.reduce((a, b) => Math.max(a, b), maxBlockId);
+          return this.committed(plan, ids);
+        }
+        this.lastCommittedMax = undefined;
       } finally {
         // the thread is done with the blocks (committed, refused or failed)
         this.arenas.release(arena);
       }
     }
+    this.lastCommittedMax = undefined;
     return this.exclusive(() => {
       const { plan, ids } = this.raw
         .transaction(() => {
