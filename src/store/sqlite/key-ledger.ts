@@ -33,7 +33,7 @@ export class KeyLedger {
   private readonly newPending: Database.Statement;
   private readonly blockById: Database.Statement;
   private readonly anyKey: Database.Statement;
-  private readonly modelsInTable = new Set<string>();
+  private readonly tableAnswers = new Map<string, boolean>();
 
   constructor(private readonly raw: Database.Database) {
     this.newPending = raw.prepare('SELECT id, model_id, data FROM prediction_blocks WHERE keys_pending = 1 AND id > ? ORDER BY id');
@@ -43,6 +43,7 @@ export class KeyLedger {
 
   /** Learn pending blocks newer than the index. Only where every visible block is committed (see above). */
   refresh(): void {
+    this.tableAnswers.clear();
     for (const r of this.newPending.all(this.index.maxBlockId) as { id: number; model_id: string; data: Buffer }[]) {
       this.index.addBlock(r.id, r.model_id, idColumn(decodeColumns(r.data, ID_ONLY)));
     }
@@ -63,15 +64,25 @@ export class KeyLedger {
   }
 
   /**
-   * Does prediction_keys hold any key of the model? (lets a write skip table probes.) A yes is
-   * remembered: keys leave the table only with retention, and a stale yes costs one probe that
-   * finds nothing, never a wrong answer.
+   * Does prediction_keys hold any key of the model? (lets a write skip table probes.) The answer
+   * is remembered until keys may have arrived: a merge round of this process ends
+   * (forgetTableAnswers), or a refresh found blocks written by another process (whose merger
+   * may have moved keys we never held as pending). Keys of blocks this index holds as pending
+   * are found through the index whichever way the table answers.
    */
   tableHasModel(modelId: string): boolean {
-    if (this.modelsInTable.has(modelId)) return true;
-    const yes = this.anyKey.get(modelId) !== undefined;
-    if (yes) this.modelsInTable.add(modelId);
+    let yes = this.tableAnswers.get(modelId);
+    if (yes === undefined) {
+      yes = this.anyKey.get(modelId) !== undefined;
+      if (this.tableAnswers.size >= 10_000) this.tableAnswers.clear();
+      this.tableAnswers.set(modelId, yes);
+    }
     return yes;
+  }
+
+  /** Keys were merged into prediction_keys: ask the table again. */
+  forgetTableAnswers(): void {
+    this.tableAnswers.clear();
   }
 
   /** Which of `ids` are in prediction_keys for this model. */

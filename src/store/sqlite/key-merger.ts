@@ -179,6 +179,8 @@ export class KeyMerger {
         this.deleteKeysOfBlocks(snap, gone);
       }
     }).immediate();
+    // from here these keys are found in the table, no longer through the index
+    this.ledger.forgetTableAnswers();
     this.ledger.index.removeBlocks(snap.blockIds);
     this.forgetStale();
   }
