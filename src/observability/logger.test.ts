@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { SecretScrubber, loggerOptions, scrubberFor, secretsIn } from './logger.js';
+import { SecretScrubber, loggerOptions, redactFields, scrubberFor, secretsIn } from './logger.js';
 
 const KEY = 'dw_AbCdEfGhIjKl_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
 
@@ -47,5 +47,25 @@ describe('logger', () => {
     config.extensions = { alerting: { channels: { ops: { type: 'webhook', url: 'https://hooks.example/T1', signing_secret: 'sign-me-please' } } } };
     const s = scrubberFor(config, { DRIFTWATCH_SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/ENV', DRIFTWATCH_PORT: '8080', HOME: '/root/home' });
     expect(s.scrub('metrics-token-1 https://hooks.example/T1 sign-me-please https://hooks.slack.com/services/ENV 8080 /root/home')).toBe('[redacted] [redacted] [redacted] [redacted] 8080 /root/home');
+  });
+
+  it("redacts by field name without changing the caller's objects, errors included", () => {
+    const headers = { authorization: 'Bearer x', cookie: 'c=1', accept: '*/*' };
+    const input = { req: { method: 'GET', headers }, token: 't', n: 1, list: [{ token: 'kept in arrays: the scrubber is the net there' }], deep: { a: { b: { password: 'three levels down: scrubber only' } } } };
+    const out = redactFields(input);
+    expect(out).toEqual({ req: { method: 'GET', headers: { authorization: '[redacted]', cookie: '[redacted]', accept: '*/*' } }, token: '[redacted]', n: 1, list: input.list, deep: input.deep });
+    expect(input.token).toBe('t');
+    expect(headers.authorization).toBe('Bearer x');
+    // nothing to redact: the very same object (no copy per line)
+    const plain = { method: 'POST', url: '/api/v1/predictions', status_code: 200, nested: { ok: true } };
+    expect(redactFields(plain)).toBe(plain);
+    // an error keeps its message and stack; its secret field is replaced on a copy
+    const err = Object.assign(new Error('boom'), { token: 'tok-123456' });
+    const r = redactFields({ err }).err as Error & { token: string };
+    expect(r).toBeInstanceOf(Error);
+    expect(r.message).toBe('boom');
+    expect(r.stack).toBe(err.stack);
+    expect(r.token).toBe('[redacted]');
+    expect(err.token).toBe('tok-123456');
   });
 });

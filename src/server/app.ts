@@ -62,11 +62,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config, store } = options;
   const clock = options.clock ?? Date.now;
   const logSecrets = scrubberFor(config, process.env);
-  const accessLog = new AccessLogController();
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config, logSecrets, typeof options.logger === 'object' ? options.logger : {}),
     // one access line per request (request completed), the id logged as request_id
-    logController: accessLog,
+    logController: new AccessLogController(),
     bodyLimit: config.server.body_limit_bytes,
     // a client's x-request-id is kept when it is a sane token; otherwise a fresh one is made
     requestIdHeader: false,
@@ -80,7 +79,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  accessLog.attach(app.log);
 
   const metrics = createMetrics({
     enabled: config.metrics.enabled,
