@@ -40,6 +40,8 @@ export async function startServer({ command, env = {}, nodeArgs = [], backend = 
     env: { ...process.env, DRIFTWATCH_SCHEDULER: 'false', BENCH_DB: db, ...storeEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // BENCH_SERVER_LOG=FILE: keep the server's stdout (log lines, --trace-gc output) in FILE
+  if (process.env.BENCH_SERVER_LOG) child.stdout.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_SERVER_LOG));
   let out = '';
   let err = '';
   const ready = new Promise((resolve, reject) => {
