@@ -2,10 +2,14 @@
  * Null distributions of the two-sample Cramér–von Mises statistic, as scipy's
  * `cramervonmises_2samp` uses them: the exact distribution of U for small samples (Xiao, Gordon
  * & Yakovlev 2006, scipy's `_pval_cvm_2samp_exact`) and the limiting distribution of the
- * one-sample statistic (Csörgő & Faraway 1996, scipy's `_cdf_cvm_inf`) for the normalised T.
+ * one-sample statistic (Csörgő & Faraway 1996, scipy's `_cdf_cvm_inf`) for the normalised T, with
+ * scipy's roundings (see cvmLimitSf).
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
+import { amosK14 } from './amos-kv.js';
+import { CVM_LOG_PREFACTORS } from './cvm-prefactors.js';
 import { gcd } from './ks-exact.js';
+import { svmlExp } from './svml-exp.js';
 
 /** A frequency table over integer values, sorted by value. */
 interface Frequencies {
@@ -76,35 +80,45 @@ export function cvmExactSf(s: number, m: number, n: number): number {
   return count / binomial(m + n, m);
 }
 
-/** e^(−q) · K_{1/4}(q), from K_ν(q) = ∫₀^∞ e^(−q cosh t) cosh(νt) dt by the trapezoidal rule. */
-function expBesselK14(q: number): number {
-  // No modified Bessel function of fractional order is available from @stdlib. The integrand is
-  // analytic and even, so the trapezoidal rule converges geometrically: with step 0.1 the error is
-  // about e^(−π²/0.2) relative, far below double precision.
-  const h = 0.1;
-  let sum = 0.5 * Math.exp(-2 * q);
-  for (let k = 1; ; k++) {
-    const t = k * h;
-    const f = Math.exp(-q * (Math.cosh(t) + 1)) * Math.cosh(0.25 * t);
-    sum += f;
-    if (f <= sum * 1e-18) break;
-  }
-  return sum * h;
-}
+/** π^1.5 as Python's float power (glibc's pow) gives it: Math.PI ** 1.5 is an ulp lower. */
+const PI_POW_1_5 = 5.568327996831708;
 
 /**
- * 1 − F(x) for the limiting distribution of the one-sample Cramér–von Mises statistic, summing the
- * series of Csörgő & Faraway (eq. 1.2) until a term drops below 1e-7 exactly as scipy does (so
- * the truncation, and hence the p-value, is the same); floored at 0.
+ * e^(gammaln(k + ½) − gammaln(k + 1)), the series' k-th prefactor as scipy forms it: scipy's
+ * cephes gammaln (tabulated for k < 256, cvm-prefactors.ts; @stdlib's beyond, where the p-value is
+ * no longer a remainder of rounding) and numpy's exp.
+ */
+function prefactor(k: number): number {
+  let p = prefactors[k];
+  if (p === undefined) {
+    const log = k < CVM_LOG_PREFACTORS.length ? CVM_LOG_PREFACTORS[k] : gammaln(k + 0.5) - gammaln(k + 1);
+    p = prefactors[k] = svmlExp(log);
+  }
+  return p;
+}
+
+/** prefactor(k) once computed (svmlExp is exact but slow) */
+const prefactors: number[] = [];
+
+/**
+ * 1 − F(x) for the limiting distribution of the one-sample Cramér–von Mises statistic, as scipy's
+ * `max(0, 1 - _cdf_cvm_inf(x))`: the series of Csörgő & Faraway (eq. 1.2), summed term by term
+ * until a term drops below 1e-7, each term u·√y·e^−q·K_{1/4}(q) formed with the same operations
+ * in the same order. Far in the tail (p below ~1e-9) the result is the remainder of 1 minus a sum
+ * within a few ulps of 1, i.e. scipy's truncation and roundings rather than the true tail (which
+ * is far smaller): it comes out the same only because every term is the same double as scipy's,
+ * hence np.exp as numpy computes it (svml-exp.ts) and kv as AMOS does (amos-kv.ts).
+ * docs/statistics.md has the numbers.
  */
 export function cvmLimitSf(x: number): number {
   if (!(x > 0)) return 1;
+  const root = Math.sqrt(x);
   let total = 0;
   for (let k = 0; ; k++) {
-    const u = Math.exp(gammaln(k + 0.5) - gammaln(k + 1)) / (Math.PI ** 1.5 * Math.sqrt(x));
+    const u = prefactor(k) / (PI_POW_1_5 * root);
     const y = 4 * k + 1;
     const q = (y * y) / (16 * x);
-    const term = u * Math.sqrt(y) * expBesselK14(q);
+    const term = u * Math.sqrt(y) * svmlExp(-q) * amosK14(q);
     total += term;
     if (!(Math.abs(term) >= 1e-7)) break;
   }

@@ -4,7 +4,7 @@
  * 8192 values, adding each buffer's pairwise sum to a running total that starts at 0; the pairwise
  * sum (`pairwise_sum_DOUBLE`) adds blocks of at most 128 values in eight interleaved accumulators
  * and halves longer runs at a multiple of 8. Checked against numpy 1.24 on random data
- * (scripts/fixtures/gen_numeric_drift.py, `numpy_sum`).
+ * (`np_sum` in test/fixtures/stats/cvm-tail.json).
  */
 
 /** numpy's reduction buffer, in values (np.getbufsize()). */
