@@ -26,6 +26,10 @@ const PASSES = 6;
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN_LENGTH) return values.sort();
+  if (!warm && n >= WARM_UP_FROM) {
+    warm = true;
+    warmUp();
+  }
   if (sortDecimal(values)) return values;
   const scratch = new Float64Array(n);
   // (lo, hi) word pairs: the little-endian layout of every platform Node runs on
@@ -79,6 +83,31 @@ export function sortFloat64(values: Float64Array): Float64Array {
   return values;
 }
 
+/** Arrays from this length on are worth warming up for (see warmUp). */
+const WARM_UP_FROM = 200_000;
+let warm = false;
+
+/**
+ * Sorts a few small made-up arrays that take every path and branch of the sorts (counting with
+ * −0 and long runs, radix-sorted keys of one and two digits, the bit-pattern radix sort with
+ * NaN, −0 and negatives), once per thread, before the first large array. V8 compiles each loop
+ * while its first large call runs; a branch not taken by then (a rare −0, the first long run)
+ * throws the compiled code away, and the rest of that pass runs in the interpreter. Measured on
+ * the report's first sorts of a million values: 45–130 ms each cold, 10–20 ms warm.
+ */
+function warmUp(): void {
+  const n = RADIX_MIN_LENGTH;
+  const make = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f((i * 7919) % n));
+  for (let round = 0; round < 3; round++) {
+    // counting: few keys, zeros of both signs, runs longer and shorter than 32
+    sortFloat64(make((i) => (i % 97 === 0 ? -0 : Math.floor(i / 40) / 4 - 3)));
+    // radix-sorted keys: one digit (range under 2048 but past 4n is impossible here), two digits
+    sortFloat64(make((i) => (i % 89 === 0 ? -0 : ((i * 263) % 600_000) / 1000 - 300)));
+    // bit patterns: more than 9 decimals, NaN, infinities, negatives
+    sortFloat64(make((i) => (i % 101 === 0 ? Number.NaN : i % 103 === 0 ? -Infinity : Math.sin(i) * 1e6)));
+  }
+}
+
 /** Most decimals tried by the counting path: 10^9·|v| must stay an exact integer for sensible ranges. */
 const MAX_DECIMALS = 9;
 const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
@@ -87,58 +116,84 @@ const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
  * Sorting by counting for numbers written with few decimals (counts, ages, prices, ratios rounded
  * to a few places: most logged features). A value v with d decimals is the integer key
  * k = round(v·10^d), and k / 10^d gives back v exactly; when every value passes that check for
- * some d ≤ 9 and the keys span at most max(65,536, 4n) integers (4M at most), counting the keys
- * sorts the values in three passes, where the radix sort makes seven. Returns false, with
- * `values` untouched, when that does not hold (a try stops at the first value that fails it).
- * -0 keeps its place before +0; NaN and infinities never pass.
+ * some d ≤ 9, the keys are sorted instead of the values: by counting when they span fewer than
+ * 2^19 integers and at most max(65,536, 4n), else by a radix sort of the keys when they span fewer
+ * than 2^22 (two 11-bit digits, where the radix sort of the bit patterns makes six passes).
+ * Returns false, with `values` untouched, when that does not hold (a try stops at the first value
+ * that fails it). -0 keeps its place before +0; NaN and infinities never pass.
+ *
+ * Each pass is a function of its own with one loop: V8 compiles a long loop while it runs, and
+ * code after the loop that has not run yet would throw that compiled code away when reached.
  */
 function sortDecimal(values: Float64Array): boolean {
   const n = values.length;
-  const maxBuckets = Math.min(1 << 22, Math.max(1 << 16, 4 * n));
   for (let d = 0; d <= MAX_DECIMALS; d++) {
     const scale = POW10[d];
-    let min = Infinity;
-    let max = -Infinity;
-    let i = 0;
-    for (; i < n; i++) {
-      const v = values[i];
-      const k = Math.round(v * scale);
-      if (k / scale !== v || !(Math.abs(k) <= Number.MAX_SAFE_INTEGER)) break;
-      if (k < min) min = k;
-      if (k > max) max = k;
-    }
-    if (i < n) continue;
-    if (max - min >= maxBuckets) return false;
-    // a wide key range makes counting miss the cache on every value: sort the keys by radix
-    if (max - min >= RADIX_KEY_MIN_RANGE) {
-      sortKeys(values, scale, min, max - min);
+    if (!decimalKeyRange(values, scale)) continue;
+    const min = keyRange[0];
+    const range = keyRange[1] - min;
+    if (range < RADIX_KEY_MIN_RANGE && range < Math.max(1 << 16, 4 * n)) {
+      const counts = new Uint32Array(range + 1);
+      const negativeZeros = countKeys(values, scale, min, counts);
+      writeCounted(values, counts, min, scale, negativeZeros);
       return true;
     }
-    const counts = new Uint32Array(max - min + 1);
-    let negativeZeros = 0;
-    for (let j = 0; j < n; j++) {
-      const v = values[j];
-      if (v === 0 && 1 / v < 0) negativeZeros++;
-      counts[Math.round(v * scale) - min]++;
+    if (range < BUCKETS * BUCKETS) {
+      sortKeys(values, scale, min, range);
+      return true;
     }
-    let at = 0;
-    for (let b = 0; b < counts.length; b++) {
-      const c = counts[b];
-      if (c === 0) continue;
-      const key = min + b;
-      if (key === 0 && negativeZeros > 0) {
-        values.fill(-0, at, at + negativeZeros);
-        values.fill(0, at + negativeZeros, at + c);
-      } else if (c < 32) {
-        // short runs: a call to fill costs more than the stores
-        const v = key / scale;
-        for (let k = at; k < at + c; k++) values[k] = v;
-      } else values.fill(key / scale, at, at + c);
-      at += c;
-    }
-    return true;
+    return false;
   }
   return false;
+}
+
+/** [min, max] of the keys found by the last successful decimalKeyRange */
+const keyRange = new Float64Array(2);
+
+/** Whether every value is k / scale for an integer k; the keys' range goes to keyRange. */
+function decimalKeyRange(values: Float64Array, scale: number): boolean {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const k = Math.round(v * scale);
+    if (k / scale !== v || !(Math.abs(k) <= Number.MAX_SAFE_INTEGER)) return false;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  keyRange[0] = min;
+  keyRange[1] = max;
+  return true;
+}
+
+/** Counts each key k − min; returns the number of −0 values. */
+function countKeys(values: Float64Array, scale: number, min: number, counts: Uint32Array): number {
+  let negativeZeros = 0;
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j];
+    if (v === 0 && 1 / v < 0) negativeZeros++;
+    counts[Math.round(v * scale) - min]++;
+  }
+  return negativeZeros;
+}
+
+/** Writes the counted keys back as values, in order (−0 before +0). */
+function writeCounted(values: Float64Array, counts: Uint32Array, min: number, scale: number, negativeZeros: number): void {
+  let at = 0;
+  for (let b = 0; b < counts.length; b++) {
+    const c = counts[b];
+    if (c === 0) continue;
+    const key = min + b;
+    if (key === 0 && negativeZeros > 0) {
+      values.fill(-0, at, at + negativeZeros);
+      values.fill(0, at + negativeZeros, at + c);
+    } else if (c < 32) {
+      // short runs: a call to fill costs more than the stores
+      const v = key / scale;
+      for (let k = at; k < at + c; k++) values[k] = v;
+    } else values.fill(key / scale, at, at + c);
+    at += c;
+  }
 }
 
 /**
@@ -158,34 +213,52 @@ function sortKeys(values: Float64Array, scale: number, min: number, range: numbe
   let dst = new Uint32Array(n);
   const low = new Uint32Array(BUCKETS);
   const high = new Uint32Array(BUCKETS);
-  let negativeZeros = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === 0 && 1 / v < 0) negativeZeros++;
-    const k = Math.round(v * scale) - min;
-    src[i] = k;
-    low[k & DIGIT_MASK]++;
-    high[k >>> DIGIT_BITS]++;
-  }
-  for (const [counts, shift] of range < BUCKETS ? ([[low, 0]] as const) : ([[low, 0], [high, DIGIT_BITS]] as const)) {
-    let offset = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      const c = counts[b];
-      counts[b] = offset;
-      offset += c;
-    }
-    scatterKeys(src, dst, counts, shift);
+  const negativeZeros = keysOf(values, scale, min, src, low, high);
+  prefixSums(low);
+  scatterKeys(src, dst, low, 0);
+  if (range >= BUCKETS) {
+    prefixSums(high);
+    scatterKeys(dst, src, high, DIGIT_BITS);
+  } else {
     const swap = src;
     src = dst;
     dst = swap;
   }
-  for (let i = 0; i < n; i++) values[i] = (src[i] + min) / scale;
+  writeKeys(values, src, min, scale);
   if (negativeZeros > 0) {
     // -0 and +0 share key 0; -0 sorts first
     let at = 0;
     while (values[at] !== 0) at++;
     values.fill(-0, at, at + negativeZeros);
   }
+}
+
+/** The keys k − min into `keys`, with the histograms of their two digits; returns the −0 count. */
+function keysOf(values: Float64Array, scale: number, min: number, keys: Uint32Array, low: Uint32Array, high: Uint32Array): number {
+  let negativeZeros = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === 0 && 1 / v < 0) negativeZeros++;
+    const k = Math.round(v * scale) - min;
+    keys[i] = k;
+    low[k & DIGIT_MASK]++;
+    high[k >>> DIGIT_BITS]++;
+  }
+  return negativeZeros;
+}
+
+/** Counts → starting offsets, in place. */
+function prefixSums(counts: Uint32Array): void {
+  let offset = 0;
+  for (let b = 0; b < counts.length; b++) {
+    const c = counts[b];
+    counts[b] = offset;
+    offset += c;
+  }
+}
+
+function writeKeys(values: Float64Array, keys: Uint32Array, min: number, scale: number): void {
+  for (let i = 0; i < keys.length; i++) values[i] = (keys[i] + min) / scale;
 }
 
 function scatterKeys(src: Uint32Array, dst: Uint32Array, offsets: Uint32Array, shift: number): void {
