@@ -3,8 +3,11 @@
  * random split of pooled values, which is all a permutation test on categories needs. Drawing the
  * counts directly costs O(k · spread) per permutation instead of O(n) for shuffling every value.
  */
-import hypergeometricPmf from '@stdlib/stats-base-dists-hypergeometric-pmf';
 import type { Prng } from './prng.js';
+import { lazyFunction } from './lazy-function.js';
+
+/** The hypergeometric pmf (@stdlib), loaded when a sample is first drawn */
+const hypergeometricPmf = lazyFunction<(x: number, N: number, K: number, n: number) => number>('@stdlib/stats-base-dists-hypergeometric-pmf');
 
 /**
  * One draw of X ~ Hypergeometric(population N, successes K, draws n) by inversion, searching

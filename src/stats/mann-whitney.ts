@@ -3,11 +3,14 @@
  * correction, method 'auto'): the exact null distribution when one sample has at most 8 values
  * and there are no ties, else the normal approximation with tie correction.
  */
-import erfc from '@stdlib/math-base-special-erfc';
 import { judge } from './drift-result.js';
 import { requireValues } from './numeric-guard.js';
 import { mergedRanks } from './ranks.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
+import { lazyFunction } from './lazy-function.js';
+
+/** erfc (@stdlib), loaded when the test first runs */
+const erfc = lazyFunction<(x: number) => number>('@stdlib/math-base-special-erfc');
 
 /** scipy's 'auto' rule: the asymptotic method once both samples have more than 8 values. */
 export const MWU_EXACT_MAX_N = 8;

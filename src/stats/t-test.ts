@@ -3,10 +3,13 @@
  * (equal_var=False) by default, Student's (pooled variance) as a second descriptor. Two-sided.
  * O(1): the means and variances come with the prepared samples.
  */
-import tcdf from '@stdlib/stats-base-dists-t-cdf';
 import { judge } from './drift-result.js';
+import { lazyFunction } from './lazy-function.js';
 import { requireValues } from './numeric-guard.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
+
+/** Student's t cdf (@stdlib), loaded when a t-test first runs */
+const tcdf = lazyFunction<(x: number, v: number) => number>('@stdlib/stats-base-dists-t-cdf');
 
 /** The t statistic (reference minus current), its degrees of freedom and two-sided p-value. */
 export interface TTestResult {
