@@ -5,6 +5,7 @@ import { DAY_MS, dayOf, dayString } from '../domain/time.js';
 import { type AlertingStore, KyselyAlertingStore } from './alerting-store.js';
 import { type ClusterStore, KyselyClusterStore } from './cluster-store.js';
 import { decodeColumns } from './blocks/codec.js';
+import type { CompactionOptions, CompactionResult } from './blocks/compaction.js';
 import { COL } from './blocks/columns.js';
 import { type DeliveryStore, KyselyDeliveryStore } from './delivery-store.js';
 import { KyselyLifecycleStore, type LifecycleStore } from './lifecycle-store.js';
@@ -60,6 +61,8 @@ export interface PredictionKey {
 }
 
 const ID_ONLY: ReadonlySet<string> = new Set([COL.predictionId]);
+/** thrown inside a read when a block it listed is gone (see retryVanished) */
+const VANISHED = new Error('a listed prediction block vanished');
 
 /** A window scan reads blobs in chunks of at most this many rows (or blocks). */
 const SCAN_CHUNK_ROWS = 10_000;
@@ -118,6 +121,7 @@ export abstract class KyselyStore implements Store {
 
   protected abstract withExecutor(db: Exec): KyselyStore;
   abstract writePredictions(batches: PredictionBatch[]): Promise<PredictionWriteResult[]>;
+  abstract compactPredictionBlocks(options?: Partial<CompactionOptions>): Promise<CompactionResult>;
   /** Blob of each block id (in the order given). */
   protected abstract readBlockData(ids: number[]): Promise<Map<number, Uint8Array>>;
   abstract close(): Promise<void>;
@@ -301,7 +305,11 @@ export abstract class KyselyStore implements Store {
   }
 
   async *scanPredictions(query: PredictionScan): AsyncIterable<PredictionBlock> {
-    const blocks = await this.blocksInRange(query.model_id, query.from, query.to);
+    yield* this.scanListed(query, await this.blocksInRange(query.model_id, query.from, query.to), (ids) => this.readBlockData(ids));
+  }
+
+  /** A scan over listed blocks, their blobs read through `read` (a backend may pass one bound to a snapshot). */
+  protected async *scanListed(query: PredictionScan, blocks: BlockRow[], read: (ids: number[]) => Promise<Map<number, Uint8Array>>): AsyncIterable<PredictionBlock> {
     const only = query.columns ? new Set([...query.columns, COL.ts]) : undefined;
     // read blobs a few at a time (about SCAN_CHUNK_ROWS rows): bounded memory, few round trips
     for (let i = 0; i < blocks.length; ) {
@@ -309,7 +317,7 @@ export abstract class KyselyStore implements Store {
       for (let rows = blocks[i].row_count; end < blocks.length && end - i < SCAN_CHUNK_BLOCKS && rows + blocks[end].row_count <= SCAN_CHUNK_ROWS; end++) rows += blocks[end].row_count;
       const part = blocks.slice(i, end);
       i = end;
-      const data = await this.readBlockData(part.map((b) => b.id));
+      const data = await read(part.map((b) => b.id));
       for (const b of part) {
         const blob = data.get(b.id);
         if (!blob) continue; // deleted by retention between the two reads
@@ -321,7 +329,26 @@ export abstract class KyselyStore implements Store {
     }
   }
 
-  async listPredictions(query: PredictionListQuery): Promise<Page<PredictionRecord>> {
+  /**
+   * A read that lists blocks and then reads their blobs sees a block vanish when retention or a
+   * compaction round deletes it in between (the compacted rows are in a block it did not
+   * list): it starts again, a few times, then makes do with what is left.
+   */
+  private async retryVanished<T>(read: (strict: boolean) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await read(attempt < 4);
+      } catch (e) {
+        if (e !== VANISHED) throw e;
+      }
+    }
+  }
+
+  listPredictions(query: PredictionListQuery): Promise<Page<PredictionRecord>> {
+    return this.retryVanished((strict) => this.listPredictionsOnce(query, strict));
+  }
+
+  private async listPredictionsOnce(query: PredictionListQuery, strict: boolean): Promise<Page<PredictionRecord>> {
     const after = decodeCursor(query.cursor, isTsId);
     const from = Math.max(query.from ?? 0, after ? after[0] : 0);
     const to = query.to ?? 8.64e15;
@@ -334,7 +361,10 @@ export abstract class KyselyStore implements Store {
       if (cands.length >= want && b.min_ts > cands[want - 1].ts) break;
       const data = await this.readBlockData([b.id]);
       const blob = data.get(b.id);
-      if (!blob) continue;
+      if (!blob) {
+        if (strict) throw VANISHED;
+        continue;
+      }
       const set = decodeColumns(blob);
       const ts = tsColumn(set);
       const ids = idColumn(set);
@@ -357,13 +387,20 @@ export abstract class KyselyStore implements Store {
     return cands.length > query.limit ? { items, next_cursor: encodeCursor([page[page.length - 1].ts, page[page.length - 1].id]) } : { items };
   }
 
-  async getPrediction(modelId: string, predictionId: string): Promise<PredictionRecord | null> {
+  getPrediction(modelId: string, predictionId: string): Promise<PredictionRecord | null> {
+    return this.retryVanished((strict) => this.getPredictionOnce(modelId, predictionId, strict));
+  }
+
+  private async getPredictionOnce(modelId: string, predictionId: string, strict: boolean): Promise<PredictionRecord | null> {
     const key = (await this.predictionKeys(modelId, [predictionId])).get(predictionId);
     if (!key) return null;
     const ts = key.ts;
     for (const b of await this.blocksInRange(modelId, ts, ts + 1)) {
       const blob = (await this.readBlockData([b.id])).get(b.id);
-      if (!blob) continue;
+      if (!blob) {
+        if (strict) throw VANISHED;
+        continue;
+      }
       const set = decodeColumns(blob);
       const ids = idColumn(set);
       const row = ids.indexOf(predictionId);
@@ -397,14 +434,21 @@ export abstract class KyselyStore implements Store {
     return out;
   }
 
-  async countPredictionsByDay(modelId: string, from: number, to: number): Promise<{ day: string; count: number }[]> {
+  countPredictionsByDay(modelId: string, from: number, to: number): Promise<{ day: string; count: number }[]> {
+    return this.retryVanished((strict) => this.countPredictionsByDayOnce(modelId, from, to, strict));
+  }
+
+  private async countPredictionsByDayOnce(modelId: string, from: number, to: number, strict: boolean): Promise<{ day: string; count: number }[]> {
     const counts = new Map<number, number>();
     for (const b of await this.blocksInRange(modelId, from, to)) {
       const day = dayOf(b.min_ts);
       let n = b.row_count;
       if (b.min_ts < from || b.max_ts >= to) {
         const blob = (await this.readBlockData([b.id])).get(b.id);
-        if (!blob) continue;
+        if (!blob) {
+          if (strict) throw VANISHED;
+          continue;
+        }
         n = filterByTime(decodeColumns(blob, new Set([COL.ts])), from, to).rows;
       }
       counts.set(day, (counts.get(day) ?? 0) + n);

@@ -2,6 +2,7 @@ import type { Model, ModelSchema, ModelSettings } from '../domain/model-schema.j
 import type { AlertingStore } from './alerting-store.js';
 import type { ClusterStore } from './cluster-store.js';
 import type { ColumnSet } from './blocks/columns.js';
+import type { CompactionOptions, CompactionResult } from './blocks/compaction.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { LifecycleStore } from './lifecycle-store.js';
 import type { OverviewStore } from './overview-store.js';
@@ -103,6 +104,16 @@ export interface Store extends MonitoringStore {
    */
   dropExpiredPartitions(plans: readonly RetentionPlan[]): Promise<{ partitions: string[]; deleted: Record<string, number> }>;
 
+  // ── compaction ────────────────────────────────────────────────────────────────────────
+  /**
+   * One bounded round of compaction (blocks/compaction.ts): blocks under `minRows` rows of one
+   * (model, schema version, UTC day), at most `roundRows` rows in all, are rewritten as blocks of
+   * at most `maxRowsPerBlock` rows sorted by time, and the originals deleted, in one
+   * transaction. Every row, column and key is kept (reads answer the same before and after).
+   * Safe while writes go on and, on PostgreSQL, while other instances compact (each block is
+   * compacted by one of them). Call again until `done`. Not inside `transaction`.
+   */
+  compactPredictionBlocks(options?: Partial<CompactionOptions>): Promise<CompactionResult>;
   // ── API keys ──────────────────────────────────────────────────────────────────────────
   createApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;

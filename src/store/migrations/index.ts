@@ -8,6 +8,7 @@ import * as m0005 from './0005-outcome-rollups.js';
 import * as m0006 from './0006-lifecycle.js';
 import * as m0007 from './0007-cluster.js';
 import * as m0008 from './0008-tick-records.js';
+import * as m0009 from './0009-small-blocks.js';
 
 /** The one portable list of migrations, in order. Names never change once released. */
 const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<void>][] = [
@@ -19,6 +20,7 @@ const MIGRATIONS: [string, (db: Kysely<unknown>, t: DialectTypes) => Promise<voi
   ['0006-lifecycle', m0006.up],
   ['0007-cluster', m0007.up],
   ['0008-tick-records', m0008.up],
+  ['0009-small-blocks', m0009.up],
 ];
 
 export const MIGRATION_NAMES = MIGRATIONS.map(([name]) => name);

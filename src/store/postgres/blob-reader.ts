@@ -17,13 +17,21 @@ export async function readBlobsByCopy(pool: pg.Pool, ids: number[]): Promise<Map
   for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not a block id: ${id}`);
   const client = await pool.connect();
   try {
-    const stream = client.query(copyTo(`COPY (SELECT id, data FROM prediction_blocks WHERE id IN (${ids.join(',')})) TO STDOUT (FORMAT binary)`));
-    const parser = new CopyRowParser((fields) => out.set(Number(fields[0].readBigInt64BE(0)), fields[1]));
-    for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
-    parser.end();
+    return await readBlobsByCopyOn(client, ids);
   } finally {
     client.release();
   }
+}
+
+/** The same on a client the caller holds (e.g. inside a snapshot transaction). */
+export async function readBlobsByCopyOn(client: pg.PoolClient, ids: number[]): Promise<Map<number, Uint8Array>> {
+  const out = new Map<number, Uint8Array>();
+  if (ids.length === 0) return out;
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not a block id: ${id}`);
+  const stream = client.query(copyTo(`COPY (SELECT id, data FROM prediction_blocks WHERE id IN (${ids.join(',')})) TO STDOUT (FORMAT binary)`));
+  const parser = new CopyRowParser((fields) => out.set(Number(fields[0].readBigInt64BE(0)), fields[1]));
+  for await (const chunk of stream as AsyncIterable<Buffer>) parser.push(chunk);
+  parser.end();
   return out;
 }
 

@@ -4,11 +4,14 @@ import { encodeColumns } from '../blocks/codec.js';
 import { takeColumnSet } from '../blocks/columns.js';
 import { idColumn, predictedValues, splitByDay, tsColumn } from '../blocks/prediction-rows.js';
 import type { DB } from '../db-types.js';
-import { KyselyStore } from '../kysely-store.js';
+import { type BlockRow, KyselyStore } from '../kysely-store.js';
+import { type CompactionOptions, type CompactionResult, compactionOptions } from '../blocks/compaction.js';
+import { dayOf } from '../../domain/time.js';
+import { compactRoundPg } from './compactor.js';
 import { POSTGRES_TYPES } from '../migrations/dialect-types.js';
-import { readBlobsByCopy } from './blob-reader.js';
+import { readBlobsByCopy, readBlobsByCopyOn } from './blob-reader.js';
 import type { Model } from '../../domain/model-schema.js';
-import type { ModelChange, PredictionBatch, PredictionWriteResult, RetentionPlan, StoreCapabilities } from '../store.js';
+import type { ModelChange, PredictionBatch, PredictionBlock, PredictionScan, PredictionWriteResult, RetentionPlan, StoreCapabilities } from '../store.js';
 import { ModelRowCache } from './model-row-cache.js';
 import { writeWithCopy } from './copy-writer.js';
 import { NO_PARTITION, type PartitionDrop, PredictionPartitions, daySpan } from './partitions.js';
@@ -181,6 +184,43 @@ export class PostgresStore extends KyselyStore {
       }
       return results;
     });
+  }
+
+  /** One compaction round (postgres/compactor.ts); other instances may run theirs at the same time. */
+  async compactPredictionBlocks(options: Partial<CompactionOptions> = {}): Promise<CompactionResult> {
+    if (this.db.isTransaction) throw new Error('compactPredictionBlocks cannot run inside a store transaction');
+    return compactRoundPg(this.pool, compactionOptions(options));
+  }
+
+  /**
+   * A scan lists blocks and reads them chunk by chunk; compaction (any instance's) may replace
+   * blocks in between. Outside a store transaction, the listing and every read share one
+   * REPEATABLE READ snapshot on one connection, so the scan sees the blocks as they were when it
+   * began, whatever commits meanwhile.
+   */
+  override async *scanPredictions(query: PredictionScan): AsyncIterable<PredictionBlock> {
+    if (this.db.isTransaction || !(query.to > query.from)) {
+      yield* super.scanPredictions(query);
+      return;
+    }
+    const client = await this.pool.connect();
+    let open = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      open = true;
+      const listed = await client.query<BlockRow>(
+        `SELECT id, schema_version, min_ts, max_ts, row_count FROM prediction_blocks
+         WHERE model_id = $1 AND day >= $2 AND day <= $3 AND max_ts >= $4 AND min_ts < $5 ORDER BY min_ts, id`,
+        [query.model_id, dayOf(query.from), dayOf(query.to - 1), query.from, query.to],
+      );
+      const blocks = listed.rows.map((r) => ({ id: Number(r.id), schema_version: r.schema_version, min_ts: Number(r.min_ts), max_ts: Number(r.max_ts), row_count: r.row_count }));
+      yield* this.scanListed(query, blocks, (ids) => readBlobsByCopyOn(client, ids));
+      await client.query('COMMIT');
+      open = false;
+    } finally {
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
   }
 
   protected async readBlockData(ids: number[]): Promise<Map<number, Uint8Array>> {

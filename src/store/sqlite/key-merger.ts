@@ -39,6 +39,11 @@ export class KeyMerger {
   private loaded = false;
   private closed = false;
   private readonly insertKey: Database.Statement;
+  /**
+   * Work for quiet times, after a merge the quiet trigger started (the store's block
+   * compaction). `quiet` says whether writes are still paused; it should stop when not.
+   */
+  quietWork: ((quiet: () => boolean) => Promise<unknown>) | undefined;
 
   constructor(
     private readonly raw: Database.Database,
@@ -64,7 +69,7 @@ export class KeyMerger {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const quiet = Date.now() - this.lastWrite >= this.options.idleMs;
-      if (quiet || this.ledger.index.pendingRows >= this.options.forceRows) this.start();
+      if (quiet || this.ledger.index.pendingRows >= this.options.forceRows) this.start(quiet);
       else this.arm();
     }, this.options.idleMs);
     this.timer.unref();
@@ -83,11 +88,22 @@ export class KeyMerger {
     while (this.running) await this.running;
   }
 
-  private start(): void {
+  private start(quiet = false): void {
     if (this.closed || this.running) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.mergeAll().finally(() => {
+    const since = this.lastWrite;
+    const work = this.quietWork;
+    const merged = this.mergeAll();
+    const after: Promise<void> =
+      quiet && work
+        ? merged.then(async () => {
+            if (this.closed) return;
+            // best effort: a failed round leaves the blocks as they were (the next quiet time tries again)
+            await work(() => !this.closed && this.lastWrite === since).catch(() => undefined);
+          })
+        : merged;
+    this.running = after.finally(() => {
       this.running = undefined;
       if (this.ledger.index.pendingRows > 0) this.arm();
     });

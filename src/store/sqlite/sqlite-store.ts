@@ -6,7 +6,8 @@ import type { DB } from '../db-types.js';
 import { KyselyStore, type PredictionKey } from '../kysely-store.js';
 import { SQLITE_TYPES } from '../migrations/dialect-types.js';
 import type { Model } from '../../domain/model-schema.js';
-import type { ModelChange, PredictionBatch, PredictionWriteResult, StoreCapabilities } from '../store.js';
+import type { ModelChange, PredictionBatch, PredictionBlock, PredictionScan, PredictionWriteResult, StoreCapabilities } from '../store.js';
+import { type CompactionOptions, type CompactionResult, compactionOptions } from '../blocks/compaction.js';
 import { DEFAULT_MERGER_OPTIONS, type KeyMergerOptions } from './key-merger.js';
 import { WriteEngine, defaultBlockWriter } from './write-engine.js';
 
@@ -22,6 +23,11 @@ export interface SqliteOptions {
    * next to this module, if present; null: commit on the main connection
    */
   blockWriter?: URL | null;
+  /**
+   * compaction of small prediction blocks at quiet times (after the key merge the quiet trigger
+   * starts): its options, or false for none. Default: on, with the default options.
+   */
+  compaction?: Partial<CompactionOptions> | false;
 }
 
 /** How long a models row read for ingestion is used again (see modelRow). */
@@ -35,7 +41,9 @@ interface Shared {
   modelRow?: Database.Statement;
   /** models rows read outside transactions, with when they were read */
   models: Map<string, { row: DB['models'] | undefined; at: number }>;
-  options: Required<Pick<SqliteOptions, 'path' | 'synchronous'>> & { merge: KeyMergerOptions; blockWriter: URL | null };
+  options: Required<Pick<SqliteOptions, 'path' | 'synchronous'>> & { merge: KeyMergerOptions; blockWriter: URL | null; compaction: CompactionOptions | false };
+  /** prediction scans in progress (compaction rounds wait until none is) */
+  scans: number;
 }
 
 /** The embedded store: one SQLite file in WAL mode, better-sqlite3 underneath Kysely. */
@@ -69,11 +77,13 @@ export class SqliteStore extends KyselyStore {
     return new SqliteStore(raw, db, {
       root: db,
       models: new Map(),
+      scans: 0,
       options: {
         path: options.path,
         synchronous: options.synchronous ?? 'full',
         merge: { ...DEFAULT_MERGER_OPTIONS, ...options.keyMerge },
         blockWriter: options.blockWriter === undefined ? defaultBlockWriter(options.path) : options.blockWriter,
+        compaction: options.compaction === false ? false : compactionOptions(options.compaction),
       },
     });
   }
@@ -83,7 +93,7 @@ export class SqliteStore extends KyselyStore {
   }
 
   private engine(): WriteEngine {
-    this.shared.engine ??= new WriteEngine(this.raw, (fn) => this.exclusive(fn), { ...this.shared.options, merge: this.shared.options.merge });
+    this.shared.engine ??= new WriteEngine(this.raw, (fn) => this.exclusive(fn), { ...this.shared.options, merge: this.shared.options.merge, readers: () => this.shared.scans });
     return this.shared.engine;
   }
 
@@ -140,6 +150,28 @@ export class SqliteStore extends KyselyStore {
   /** Merge every pending prediction key into prediction_keys now (normally done in the background). */
   async mergePendingKeys(): Promise<void> {
     await this.engine().merger.flush();
+  }
+
+  /**
+   * One bounded compaction round (blocks/compaction.ts, sqlite/compactor.ts). Outside a
+   * transaction only: a round commits on its own.
+   */
+  async compactPredictionBlocks(options: Partial<CompactionOptions> = {}): Promise<CompactionResult> {
+    if (this.db.isTransaction) throw new Error('compactPredictionBlocks cannot run inside a store transaction');
+    return this.engine().compactor.round(compactionOptions(options));
+  }
+
+  /**
+   * A scan lists blocks, then reads them chunk by chunk: while one is in progress, compaction
+   * rounds of this store wait (they would delete blocks it listed but has not read yet).
+   */
+  override async *scanPredictions(query: PredictionScan): AsyncIterable<PredictionBlock> {
+    this.shared.scans++;
+    try {
+      yield* super.scanPredictions(query);
+    } finally {
+      this.shared.scans--;
+    }
   }
 
   protected async readBlockData(ids: number[]): Promise<Map<number, Uint8Array>> {

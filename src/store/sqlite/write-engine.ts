@@ -8,6 +8,8 @@ import { BlockWriterThread } from './block-writer.js';
 import { KeyLedger } from './key-ledger.js';
 import { type Exclusive, KeyMerger, type KeyMergerOptions } from './key-merger.js';
 import { BlockInserter, type WritePlan, planWrite } from './prediction-writer.js';
+import { SqliteCompactor } from './compactor.js';
+import { type CompactionOptions, runCompactionRounds } from '../blocks/compaction.js';
 
 
 export interface WriteEngineOptions {
@@ -16,6 +18,10 @@ export interface WriteEngineOptions {
   merge: KeyMergerOptions;
   /** script of the block writer thread; null writes on the main connection */
   blockWriter: URL | null;
+  /** block compaction at quiet times (after a quiet-time key merge), or false */
+  compaction: CompactionOptions | false;
+  /** scans in progress (compaction rounds wait for none) */
+  readers: () => number;
 }
 
 /** After this many plans outdated by other writers, one write plans and inserts under the lock. */
@@ -37,6 +43,7 @@ export function defaultBlockWriter(path: string): URL | null {
 export class WriteEngine {
   readonly ledger: KeyLedger;
   readonly merger: KeyMerger;
+  readonly compactor: SqliteCompactor;
   private readonly inserter: BlockInserter;
   private readonly thread: BlockWriterThread | null;
   private readonly arenas = new ArenaPool();
@@ -54,6 +61,10 @@ export class WriteEngine {
   ) {
     this.ledger = new KeyLedger(raw);
     this.merger = new KeyMerger(raw, this.ledger, exclusive, options.merge);
+    this.compactor = new SqliteCompactor(raw, this.ledger, exclusive, options.readers);
+    const compaction = options.compaction;
+    // quiet time: compact until done, or until writes resume (the next quiet time goes on)
+    if (compaction) this.merger.quietWork = (quiet) => runCompactionRounds(() => this.compactor.round(compaction), { stop: () => !quiet(), maxMs: 60_000 });
     this.inserter = new BlockInserter(raw);
     this.thread = options.blockWriter ? new BlockWriterThread(options.blockWriter, { path: options.path, synchronous: options.synchronous }) : null;
     this.merger.arm();
@@ -125,7 +136,10 @@ export class WriteEngine {
 
   private committed(plan: WritePlan, ids: number[]): PredictionWriteResult[] {
     // committed: the index may learn these blocks now (a refresh may have found them already)
-    plan.blockIds.forEach((pids, i) => this.ledger.index.addBlock(ids[i], plan.blocks[i].modelId, pids));
+    // (unless a compaction round already replaced the block: committed just before the round, announced after it)
+    plan.blockIds.forEach((pids, i) => {
+      if (!this.compactor.wasCompacted(ids[i])) this.ledger.index.addBlock(ids[i], plan.blocks[i].modelId, pids);
+    });
     this.merger.noteWrite();
     return plan.results;
   }

@@ -1,0 +1,127 @@
+import type Database from 'better-sqlite3';
+import {
+  type CompactionOptions,
+  type CompactionResult,
+  EMPTY_COMPACTION,
+  SMALL_BLOCK_LIMIT,
+  type SmallBlock,
+  mergeBlocks,
+  planRound,
+} from '../blocks/compaction.js';
+import type { KeyLedger } from './key-ledger.js';
+import type { Exclusive } from './key-merger.js';
+
+/** ids per IN (...) list */
+const IN_CHUNK = 500;
+
+/**
+ * SQLite's compaction rounds (see blocks/compaction.ts). A round runs on the main connection
+ * holding the store's connection mutex (like the key merger), in one IMMEDIATE transaction: it
+ * refreshes the pending key index (with the write lock held, every block is committed and none
+ * can be added meanwhile), reads a bounded set of small blocks, inserts their rows as new
+ * blocks and deletes them. New blocks get higher ids than any existing one (AUTOINCREMENT), so
+ * max(id) changes with every round that writes: a write planned before the round is refused by
+ * the block writer thread and planned again (write-engine.ts), and the index's maxBlockId
+ * stays a true watermark.
+ *
+ * Keys: a new block is pending when any of its originals was (its keys may be only inside the
+ * blocks); otherwise every key is already in prediction_keys. After the commit the in-memory
+ * index drops the deleted blocks and learns the pending new one. A key merge round in flight
+ * that held a deleted block finds it gone when it finishes and removes that block's keys from
+ * the table again (key-merger.ts): the new pending block holds them, and its own merge puts them
+ * back.
+ */
+export class SqliteCompactor {
+  private readonly listAll: Database.Statement;
+  private readonly listModel: Database.Statement;
+  private readonly insertBlock: Database.Statement;
+  /** block ids a round deleted, that a write committed before it may still announce (see wasCompacted) */
+  private readonly deleted = new Set<number>();
+
+  constructor(
+    private readonly raw: Database.Database,
+    private readonly ledger: KeyLedger,
+    private readonly exclusive: Exclusive,
+    /** scans in progress on this store: a round waits for none (a scan lists blocks, then reads them) */
+    private readonly readers: () => number,
+  ) {
+    // the partial index prediction_blocks_small (migration 0009) serves both
+    const cols = 'id, model_id, schema_version, day, row_count, keys_pending';
+    this.listAll = raw.prepare(
+      `SELECT ${cols} FROM prediction_blocks WHERE row_count < ${SMALL_BLOCK_LIMIT} AND row_count < ? ORDER BY model_id, schema_version, day, id`,
+    );
+    this.listModel = raw.prepare(
+      `SELECT ${cols} FROM prediction_blocks WHERE row_count < ${SMALL_BLOCK_LIMIT} AND row_count < ? AND model_id = ? ORDER BY model_id, schema_version, day, id`,
+    );
+    this.insertBlock = raw.prepare(
+      'INSERT INTO prediction_blocks (model_id, schema_version, day, min_ts, max_ts, row_count, created_at, data, keys_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** One round; `done: false` with nothing done when scans were running. */
+  round(o: CompactionOptions): Promise<CompactionResult> {
+    return this.exclusive(() => (this.readers() > 0 ? { ...EMPTY_COMPACTION, done: false } : this.roundNow(o)));
+  }
+
+  /**
+   * Was this block deleted by a round? A write the block writer thread committed just before a
+   * round is announced to the index afterwards (write-engine.ts committed()); it must not
+   * re-add a block the round already replaced.
+   */
+  wasCompacted(blockId: number): boolean {
+    return this.deleted.has(blockId);
+  }
+
+  private roundNow(o: CompactionOptions): CompactionResult {
+    const now = Date.now();
+    const learned: { id: number; modelId: string; ids: (string | null)[] }[] = [];
+    const removed: number[] = [];
+    const result = this.raw
+      .transaction((): CompactionResult => {
+        this.ledger.refresh();
+        const rows = (o.modelId === undefined ? this.listAll.iterate(o.minRows) : this.listModel.iterate(o.minRows, o.modelId)) as IterableIterator<SmallBlock>;
+        const { groups, complete } = planRound(rows, o.roundRows);
+        const r: CompactionResult = { groups: 0, blocksIn: 0, blocksOut: 0, rows: 0, done: complete };
+        for (const g of groups) {
+          const ids = g.blocks.map((b) => b.id);
+          const blobs = this.blobs(ids);
+          const merged = blobs && mergeBlocks(ids.map((id) => blobs.get(id)!), o.maxRowsPerBlock);
+          if (!merged) continue;
+          const pending = g.blocks.some((b) => b.keys_pending === 1) ? 1 : 0;
+          for (const m of merged) {
+            const id = Number(this.insertBlock.run(g.model_id, g.schema_version, g.day, m.minTs, m.maxTs, m.rows, now, m.data, pending).lastInsertRowid);
+            if (pending) learned.push({ id, modelId: g.model_id, ids: m.ids });
+          }
+          for (let i = 0; i < ids.length; i += IN_CHUNK) {
+            const part = ids.slice(i, i + IN_CHUNK);
+            this.raw.prepare(`DELETE FROM prediction_blocks WHERE id IN (${part.map(() => '?').join(',')})`).run(...part);
+          }
+          removed.push(...ids);
+          r.groups++;
+          r.blocksIn += ids.length;
+          r.blocksOut += merged.length;
+          r.rows += merged.reduce((s, m) => s + m.rows, 0);
+        }
+        return r;
+      })
+      .immediate();
+    // committed: the index forgets the originals and learns the new pending blocks
+    if (this.deleted.size > 100_000) this.deleted.clear();
+    for (const id of removed) this.deleted.add(id);
+    this.ledger.index.removeBlocks(removed);
+    for (const b of learned) this.ledger.index.addBlock(b.id, b.modelId, b.ids);
+    return result;
+  }
+
+  /** Blobs of the blocks (null when one is missing: the listing and the read share a transaction, so it never is). */
+  private blobs(ids: number[]): Map<number, Buffer> | null {
+    const out = new Map<number, Buffer>();
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const part = ids.slice(i, i + IN_CHUNK);
+      for (const r of this.raw.prepare(`SELECT id, data FROM prediction_blocks WHERE id IN (${part.map(() => '?').join(',')})`).all(...part) as { id: number; data: Buffer }[]) {
+        out.set(r.id, r.data);
+      }
+    }
+    return out.size === ids.length ? out : null;
+  }
+}
