@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
 import { maxSeverity } from '../stats/severity.js';
-import type { CategoricalSample, NumericSample } from '../stats/types.js';
+import type { CategoricalSample } from '../stats/types.js';
 import type { TaskRunner } from './csv/worker-pool.js';
 import { categoricalFeatureDrift, numericFeatureDrift } from './feature-drift.js';
 import type { FeatureDriftOptions, TestSelection } from './feature-drift.js';
 import { buildModelSections } from './model-sections.js';
 import { createReportRunner } from './report-runner.js';
-import { sampleOf } from './report-tasks.js';
-import type { SortedSide, ValueRuns } from './report-tasks.js';
+import { samplesOf } from './report-tasks.js';
+import type { FeatureRuns, SortedFeature, ValueRuns } from './report-tasks.js';
 import { rawTable, readReportInputs } from './read-inputs.js';
 import type { ReportInputs, Side } from './read-inputs.js';
 import type { ReportSchema } from './schema.js';
@@ -67,21 +67,19 @@ export async function reportFromInputs(inputs: ReportInputs, options: ReportOpti
   const { plan, reference, current } = inputs;
   const featureOptions: FeatureDriftOptions = { selection: options.selection ?? { mode: 'default' }, thresholds: options.thresholds };
   const numeric = options.schema.features.filter((f) => f.type === 'numeric');
-  const sides = numeric.flatMap((f) => {
+  const walk = needsWalk(featureOptions.selection);
+  const payloads = numeric.map((f): FeatureRuns => {
     const k = plan.findIndex((p) => p.name === f.name);
-    return [runsOf(reference, k), runsOf(current, k)];
+    return { reference: runsOf(reference, k), current: runsOf(current, k), walk };
   });
   const tested = new Map<string, FeatureDrift>();
-  const prepared = new Array<NumericSample>(sides.length);
-  await runner.runBatch<SortedSide>(
-    sides.map((payload) => ({ kind: 'prepareSide', payload })),
+  await runner.runBatch<SortedFeature>(
+    payloads.map((payload) => ({ kind: 'prepareFeature', payload })),
     {
-      // a feature is tested as soon as both its sides are sorted, while the others sort
-      onResult: (i, side) => {
-        prepared[i] = sampleOf(side);
-        const j = i >> 1;
-        const [ref, cur] = [prepared[2 * j], prepared[2 * j + 1]];
-        if (ref && cur) tested.set(numeric[j].name, numericFeatureDrift(numeric[j].name, ref, cur, featureOptions));
+      // a feature is tested as soon as it is sorted (and walked), while the others are prepared
+      onResult: (j, prepared) => {
+        const [ref, cur] = samplesOf(prepared);
+        tested.set(numeric[j].name, numericFeatureDrift(numeric[j].name, ref, cur, featureOptions));
       },
     },
   );
@@ -101,6 +99,14 @@ export async function reportFromInputs(inputs: ReportInputs, options: ReportOpti
     features,
     ...sections,
   };
+}
+
+/** The tests that read the merged walk of a feature's samples (stats/merged-walk.ts). */
+const WALK_TESTS = new Set(['ks', 'wasserstein', 'cramer_von_mises']);
+
+/** Whether the selection can run a test that walks the samples (the default one may: KS or Wasserstein). */
+function needsWalk(selection: TestSelection): boolean {
+  return selection.mode !== 'list' || selection.names.some((n) => WALK_TESTS.has(n));
 }
 
 /**

@@ -4,6 +4,8 @@
  * a few tens of milliseconds and never compiles the tests; the main thread runs them on the
  * samples prepared here.
  */
+import { mergedWalk, rememberWalk } from '../stats/merged-walk.js';
+import type { MergedWalk } from '../stats/merged-walk.js';
 import { lazySample, sortFloat64 } from '../stats/sort.js';
 import type { NumericSample } from '../stats/types.js';
 import type { TaskHandlers } from './csv/worker-pool.js';
@@ -37,6 +39,40 @@ export function sortRuns(side: ValueRuns): SortedSide {
  */
 export function sampleOf(side: SortedSide): NumericSample {
   return lazySample(side.sorted, side.missing);
+}
+
+/** Both sides of a numeric feature, and whether the tests need their merged walk. */
+export interface FeatureRuns {
+  readonly reference: ValueRuns;
+  readonly current: ValueRuns;
+  readonly walk: boolean;
+}
+
+/** A numeric feature ready for its tests: both sides sorted, and their merged walk if asked. */
+export interface SortedFeature {
+  readonly reference: SortedSide;
+  readonly current: SortedSide;
+  readonly walk: MergedWalk | null;
+}
+
+/**
+ * Sorts both sides of a feature and, when asked, walks them once for KS, Wasserstein and
+ * Cramér–von Mises (stats/merged-walk.ts): on whichever thread is free, so the calling thread is
+ * left with the tests' other, lighter parts. The walk needs no statistics modules.
+ */
+export function prepareFeature(feature: FeatureRuns): SortedFeature {
+  const reference = sortRuns(feature.reference);
+  const current = sortRuns(feature.current);
+  const both = reference.sorted.length > 0 && current.sorted.length > 0;
+  return { reference, current, walk: feature.walk && both ? mergedWalk(reference.sorted, current.sorted) : null };
+}
+
+/** The two samples of a prepared feature, its walk remembered for the tests (stats/merged-walk.ts). */
+export function samplesOf(feature: SortedFeature): [NumericSample, NumericSample] {
+  const reference = sampleOf(feature.reference);
+  const current = sampleOf(feature.current);
+  if (feature.walk) rememberWalk(reference, current, feature.walk);
+  return [reference, current];
 }
 
 /** sortRuns then sampleOf, on one thread. */
@@ -78,4 +114,5 @@ function joinByCopy(runs: readonly Float64Array[]): Float64Array {
 export const REPORT_TASKS = {
   summarizeChunk,
   prepareSide: sortRuns,
+  prepareFeature,
 } satisfies TaskHandlers;

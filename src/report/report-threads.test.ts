@@ -35,13 +35,14 @@ describe('buildReport on worker threads', () => {
     try {
       const threaded = await buildReport({ ...options, runner });
       expect(threaded).toEqual(inline);
-      // two files parsed, then both sides of three numeric features sorted, all on the workers
-      expect(runner.tasksOnWorkers).toBe(8);
+      // two files parsed, then three numeric features prepared (both sides sorted and walked),
+      // all on the workers
+      expect(runner.tasksOnWorkers).toBe(5);
       // the same with each file cut in two ranges, whose numeric columns are joined in place
       const before = runner.tasksOnWorkers;
       const split = await buildReport({ ...options, runner, minSplitBytes: 0 });
       expect(split).toEqual(inline);
-      expect(runner.tasksOnWorkers - before).toBe(4 + 6);
+      expect(runner.tasksOnWorkers - before).toBe(4 + 3);
     } finally {
       await runner.close();
     }

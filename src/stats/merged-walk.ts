@@ -19,6 +19,10 @@ export interface MergedWalk {
 
 /** The three quantities of two sorted, non-empty samples in one walk. */
 export function mergedWalk(a: Float64Array, b: Float64Array): MergedWalk {
+  if (!warm && a.length + b.length > 100_000) {
+    warm = true;
+    warmUp();
+  }
   return walk(a, b, NUMPY_BUFFER);
 }
 
@@ -111,11 +115,16 @@ const walks = new WeakMap<NumericSample, { readonly current: NumericSample; read
 export function walkOf(reference: NumericSample, current: NumericSample): MergedWalk {
   const seen = walks.get(reference);
   if (seen && seen.current === current) return seen.walk;
-  if (!warm && reference.n + current.n > 100_000) {
-    warm = true;
-    warmUp();
-  }
   const walk = mergedWalk(reference.sorted, current.sorted);
   walks.set(reference, { current, walk });
   return walk;
 }
+
+/**
+ * Records the walk of a pair computed elsewhere (by the thread that sorted the samples, see
+ * report/report-tasks.ts), so that walkOf returns it.
+ */
+export function rememberWalk(reference: NumericSample, current: NumericSample, walk: MergedWalk): void {
+  walks.set(reference, { current, walk });
+}
+
