@@ -31,7 +31,7 @@ export function sortFloat64(values: Float64Array): Float64Array {
     warmUp();
   }
   if (sortDecimal(values)) return values;
-  const scratch = new Float64Array(n);
+  const scratch = new Float64Array(scratchWords(2 * n).buffer, 0, n);
   // (lo, hi) word pairs: the little-endian layout of every platform Node runs on
   let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let dst: Uint32Array = new Uint32Array(scratch.buffer);
@@ -81,6 +81,19 @@ export function sortFloat64(values: Float64Array): Float64Array {
     out[2 * i + 1] = hi ^ (wasNegative | 0x80000000);
   }
   return values;
+}
+
+let scratchBuffer = new Uint32Array(0);
+
+/**
+ * A scratch buffer of at least `words` 32-bit words, kept from one sort to the next on this thread:
+ * fresh memory for every large sort cost page faults and, as external memory, extra garbage
+ * collections. Sorting is synchronous, so one buffer per thread suffices; it stays as large as
+ * the largest sort so far (16 bytes a value).
+ */
+function scratchWords(words: number): Uint32Array {
+  if (scratchBuffer.length < words) scratchBuffer = new Uint32Array(words);
+  return scratchBuffer;
 }
 
 /** Arrays from this length on are worth warming up for (see warmUp). */
@@ -209,8 +222,9 @@ const RADIX_KEY_MIN_RANGE = 1 << 19;
  */
 function sortKeys(values: Float64Array, scale: number, min: number, range: number): void {
   const n = values.length;
-  let src = new Uint32Array(n);
-  let dst = new Uint32Array(n);
+  const words = scratchWords(2 * n);
+  let src = words.subarray(0, n);
+  let dst = words.subarray(n, 2 * n);
   const low = new Uint32Array(BUCKETS);
   const high = new Uint32Array(BUCKETS);
   const negativeZeros = keysOf(values, scale, min, src, low, high);
