@@ -34,7 +34,7 @@ export function sortFloat64(values: Float64Array): Float64Array {
   const scratch = new Float64Array(scratchWords(2 * n).buffer, 0, n);
   // (lo, hi) word pairs: the little-endian layout of every platform Node runs on
   let src: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let dst: Uint32Array = new Uint32Array(scratch.buffer);
+  let dst: Uint32Array = new Uint32Array(scratch.buffer, 0, 2 * n);
   const counts = new Uint32Array(BUCKETS * PASSES);
   for (let i = 0; i < n; i++) {
     let lo = src[2 * i];
