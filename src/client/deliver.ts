@@ -25,6 +25,8 @@ export interface DeliveryResult {
   failed: number;
   /** why, for as many of the failed rows as the server named (it lists at most 1000 problems) */
   failures: FailedRow[];
+  /** the body went in one request, answered 2xx (so driftwatch read all of it): its buffer may be reused */
+  clean: boolean;
 }
 
 interface Problem {
@@ -43,7 +45,7 @@ export async function deliverPart(ctx: DeliveryContext, kind: FailedRow['kind'],
   if (ctx.partial) query.set('partial', 'true');
   if (ctx.modelId !== undefined) query.set('model_id', ctx.modelId);
   const path = `${kind === 'prediction' ? '/api/v1/predictions/bulk' : '/api/v1/outcomes'}${query.size ? `?${query}` : ''}`;
-  const failAll = (reason: string): DeliveryResult => ({ sent: 0, failed: part.ids.length, failures: part.ids.map((prediction_id) => ({ kind, prediction_id, reason })) });
+  const failAll = (reason: string): DeliveryResult => ({ sent: 0, failed: part.ids.length, failures: part.ids.map((prediction_id) => ({ kind, prediction_id, reason })), clean: false });
 
   for (let attempt = 1; ; attempt++) {
     if (ctx.aborted()) return failAll('client closed before delivery');
@@ -59,11 +61,11 @@ export async function deliverPart(ctx: DeliveryContext, kind: FailedRow['kind'],
       text = '';
       networkError = (e as Error).message;
     }
-    if (status >= 200 && status < 300) return readAccepted(kind, part, text);
+    if (status >= 200 && status < 300) return { ...readAccepted(kind, part, text), clean: attempt === 1 };
     if (status === 413 && part.ids.length > 1) {
       const [a, b] = splitPart(part);
       const [ra, rb] = [await deliverPart(ctx, kind, a), await deliverPart(ctx, kind, b)];
-      return { sent: ra.sent + rb.sent, failed: ra.failed + rb.failed, failures: [...ra.failures, ...rb.failures] };
+      return { sent: ra.sent + rb.sent, failed: ra.failed + rb.failed, failures: [...ra.failures, ...rb.failures], clean: false };
     }
     const reason = networkError ?? describeError(status, text);
     if (status !== 0 && !isRetryableStatus(status)) return readRejected(kind, part, text, reason);
@@ -75,7 +77,7 @@ export async function deliverPart(ctx: DeliveryContext, kind: FailedRow['kind'],
 }
 
 /** A 2xx: count what landed and name the rows the server rejected (partial mode). */
-function readAccepted(kind: FailedRow['kind'], part: NdjsonPart, text: string): DeliveryResult {
+function readAccepted(kind: FailedRow['kind'], part: NdjsonPart, text: string): Omit<DeliveryResult, 'clean'> {
   let body: { accepted?: number; duplicates?: number; rejected?: number; errors?: Problem[] } = {};
   try {
     body = JSON.parse(text) as typeof body;
@@ -102,6 +104,7 @@ function readRejected(kind: FailedRow['kind'], part: NdjsonPart, text: string, r
     sent: 0,
     failed: part.ids.length,
     failures: part.ids.map((prediction_id, row) => ({ kind, prediction_id, reason: named.get(row) ?? reason })),
+    clean: false,
   };
 }
 

@@ -74,6 +74,27 @@ describe('DriftwatchClient', () => {
     expect(client.stats()).toEqual({ queued: 0, sent: 26, dropped: 0, failed: 0, retries: 0, inFlight: 0 });
   });
 
+  it('serialises logged rows on the turns after log(), serializeChunk rows per turn, so a batch leaves already written', async () => {
+    const { dw, client } = await setup({ batchSize: 1000, serializeChunk: 100, flushIntervalMs: 60_000 });
+    const turn = () => new Promise((r) => setImmediate(r));
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ ...pred(i), metadata: { n: i } }));
+    for (const r of rows) client.log(r);
+    expect(client.stats()).toMatchObject({ queued: 1000, inFlight: 0 });
+    await turn();
+    expect(client.stats()).toMatchObject({ queued: 900, inFlight: 100 }); // one chunk per turn
+    await turn();
+    expect(client.stats()).toMatchObject({ queued: 800, inFlight: 200 });
+    rows[0].metadata.n = -1; // already written: changing it now does not change what is sent
+    rows[999].metadata.n = -2; // not written yet: it is sent as it is when its turn comes
+    const t0 = Date.now();
+    while (dw.received.length === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 2));
+    expect(dw.received).toHaveLength(1);
+    const sent = dw.received[0].rows.map((r) => (r.metadata as { n: number }).n);
+    expect(sent).toEqual([0, ...Array.from({ length: 998 }, (_, i) => i + 1), -2]);
+    await client.flush();
+    expect(client.stats()).toMatchObject({ queued: 0, inFlight: 0, sent: 1000 });
+  });
+
   it('sends a partial batch after flushIntervalMs, and outcomes to /outcomes', async () => {
     const { dw, client } = await setup({ batchSize: 1000, flushIntervalMs: 30 });
     const id = client.log(pred(1));

@@ -1,8 +1,8 @@
 import { DEFAULT_RETRY } from './backoff.js';
 import { type DeliveryContext, type DeliveryResult, deliverPart } from './deliver.js';
 import { flushOnExit, forgetOnExit } from './exit-hooks.js';
-import { ADD_ID, ADD_TIME, OUTCOME, type RowBatch, RowQueue } from './row-queue.js';
-import { serializeBatch } from './serialize.js';
+import { ADD_ID, ADD_TIME, OUTCOME, RowQueue } from './row-queue.js';
+import { BatchWriter, type RowShapes, type SerializedBatch, newRowShapes, recycle } from './serialize.js';
 import { Transport } from './transport.js';
 import type { ClientOptions, ClientStats, FailedRow, OnFull, OutcomeInput, PredictionInput, RetryOptions } from './types.js';
 import { uuidv7 } from './uuidv7.js';
@@ -22,11 +22,14 @@ const RECENT_FAILURES = 100;
 
 /**
  * Logs predictions and outcomes to driftwatch without slowing the caller: `log()` only puts a
- * reference to the row in a bounded ring (no copy, no serialisation); rows leave in NDJSON bulk
- * requests of `batchSize`, or after `flushIntervalMs`, serialised in small chunks between
- * event-loop turns, retried with backoff until driftwatch acknowledges them.
+ * reference to the row in a bounded ring (no copy, no serialisation). On the next event-loop
+ * turn, and every turn after while rows wait, at most `serializeChunk` of them are written into
+ * the NDJSON body of the batch being filled, so the work is spread over the turns instead of
+ * landing all at once when a batch is due; a batch leaves when it has `batchSize` rows (or after
+ * `flushIntervalMs`) already serialised, and is retried with backoff until driftwatch
+ * acknowledges it.
  *
- * Do not mutate an object after logging it: it is serialised later, when its batch is sent.
+ * Do not mutate an object after logging it: it is serialised later, on a following turn.
  */
 export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   private readonly queue: RowQueue;
@@ -40,6 +43,8 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   private readonly serializeChunk: number;
   private readonly delivery: DeliveryContext;
   private readonly onFailure: ClientOptions['onFailure'];
+  /** what the rows looked like so far: each batch's serialiser starts from it */
+  private readonly shapes: RowShapes = newRowShapes();
 
   private waiters: Waiter[] = [];
   private waitersHead = 0;
@@ -48,8 +53,11 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   private leftSeq = 0;
   /** rows up to this sequence number are sent even if their batch is not full */
   private forceTarget = 0;
-  /** batches taken and not settled: at most maxConcurrency on the wire plus one being serialised */
+  /** batches sealed and not settled: at most maxConcurrency on the wire plus one waiting for a slot */
   private readonly batches = new Set<Promise<void>>();
+  /** the batch being filled (its rows are serialised as they leave the queue), and its first row's sequence number */
+  private open: BatchWriter | undefined;
+  private openStart = 0;
   private wireFree: number;
   private wireWaiters: (() => void)[] = [];
   private inFlightRows = 0;
@@ -57,7 +65,7 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   private readonly recent: FailedRow[] = [];
   private progress: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private pumpScheduled = false;
+  private drainScheduled = false;
   private closing = false;
   private abortedFlag = false;
   private readonly sleepers = new Set<() => void>();
@@ -133,8 +141,9 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   async flush(): Promise<void> {
     const target = this.enqueuedSeq + (this.waiters.length - this.waitersHead);
     if (target > this.forceTarget) this.forceTarget = target;
-    this.pump();
-    while (this.leftSeq < target && !this.abortedFlag) await new Promise<void>((resolve) => this.progress.push(resolve));
+    this.drain();
+    // until every row up to target left the queue and the batch being filled holds none of them
+    while ((this.leftSeq < target || (this.open !== undefined && this.openStart < target)) && !this.abortedFlag) await new Promise<void>((resolve) => this.progress.push(resolve));
     await Promise.all([...this.batches]);
   }
 
@@ -191,57 +200,86 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
     }
     this.queue.push(row, id, flags, time);
     this.enqueuedSeq++;
-    if (this.queue.size >= this.batchSize) {
-      // start the request on the next turn, not inside the caller's log()
-      if (!this.pumpScheduled && this.batches.size <= this.maxConcurrency) {
-        this.pumpScheduled = true;
-        setImmediate(this.pump);
-      }
-    } else if (this.timer === undefined) this.armTimer();
+    // serialise on the next turn, not inside the caller's log()
+    if (!this.drainScheduled) this.scheduleDrain();
+    if (this.timer === undefined) this.armTimer();
     return id as LogResult<M>;
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.abortedFlag) return;
+    // with every request slot taken and a sealed batch waiting, rows wait in the queue until a batch settles
+    if (this.open === undefined && this.batches.size > this.maxConcurrency) return;
+    this.drainScheduled = true;
+    setImmediate(this.drain);
   }
 
   private armTimer(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.enqueuedSeq > this.forceTarget) this.forceTarget = this.enqueuedSeq;
-      this.pump();
+      this.drain();
     }, this.flushIntervalMs);
     this.timer.unref(); // an idle client must not keep the process alive; beforeExit flushes
   }
 
-  private readonly pump = (): void => {
-    this.pumpScheduled = false;
-    // one batch more than requests allowed: it serialises while the others are on the wire
-    while (this.batches.size <= this.maxConcurrency && this.queue.size > 0 && (this.queue.size >= this.batchSize || this.leftSeq < this.forceTarget)) {
-      const batch = this.queue.take(this.batchSize);
-      this.leftSeq += batch.rows.length;
-      this.admitWaiters();
-      this.inFlightRows += batch.rows.length;
-      const sending: Promise<void> = this.send(batch).finally(() => {
-        this.inFlightRows -= batch.rows.length;
-        this.batches.delete(sending);
-        if (!this.abortedFlag) this.pump();
-        this.notify();
-      });
-      this.batches.add(sending);
+  /**
+   * Serialise up to serializeChunk queued rows into the batch being filled, seal it when it is
+   * full or holds the last row a flush waits for, and come back next turn while rows wait.
+   */
+  private readonly drain = (): void => {
+    this.drainScheduled = false;
+    if (this.abortedFlag) return;
+    let budget = this.serializeChunk;
+    while (budget > 0 && this.queue.size > 0) {
+      if (this.open === undefined) {
+        if (this.batches.size > this.maxConcurrency) break; // one sealed batch already waits for a request slot
+        this.open = new BatchWriter(this.shapes, this.batchSize);
+        this.openStart = this.leftSeq;
+      }
+      const n = this.queue.takeInto(this.open, Math.min(budget, this.batchSize - this.open.rows));
+      this.leftSeq += n;
+      this.inFlightRows += n;
+      budget -= n;
+      if (this.open.rows >= this.batchSize) this.seal();
     }
+    if (this.open !== undefined && this.forceTarget > this.openStart && this.leftSeq >= this.forceTarget) this.seal();
+    this.admitWaiters();
+    if (this.queue.size > 0) this.scheduleDrain();
     this.notify();
-    if (this.queue.size > 0 && this.timer === undefined && !this.abortedFlag) this.armTimer();
   };
 
-  private async send(batch: RowBatch): Promise<void> {
+  /** Close the batch being filled and send it as soon as a request slot is free. */
+  private seal(): void {
+    const writer = this.open!;
+    this.open = undefined;
+    const batch = writer.finish();
+    const rows = writer.rows;
+    const sending: Promise<void> = this.send(batch).finally(() => {
+      this.inFlightRows -= rows;
+      this.batches.delete(sending);
+      this.scheduleDrain();
+      this.notify();
+    });
+    this.batches.add(sending);
+  }
+
+  private async send(batch: SerializedBatch): Promise<void> {
     try {
       await this.sendOnce(batch);
     } catch (e) {
       // not expected (delivery reports failures as results); never let it escape into the caller's process
       const reason = `client error: ${(e as Error).message}`;
-      this.fail(batch.ids.map((prediction_id, i) => ({ kind: batch.flags[i] & OUTCOME ? 'outcome' : 'prediction', prediction_id, reason })), batch.ids.length);
+      const parts = [batch.predictions, batch.outcomes];
+      this.fail(
+        parts.flatMap((p, k) => (p ? p.ids.map((prediction_id): FailedRow => ({ kind: k === 0 ? 'prediction' : 'outcome', prediction_id, reason })) : [])),
+        (batch.predictions?.ids.length ?? 0) + (batch.outcomes?.ids.length ?? 0),
+      );
     }
   }
 
-  private async sendOnce(batch: RowBatch): Promise<void> {
-    const { predictions, outcomes, unserializable } = await serializeBatch(batch, this.serializeChunk);
+  private async sendOnce(batch: SerializedBatch): Promise<void> {
+    const { predictions, outcomes, unserializable } = batch;
     if (unserializable.length) this.fail(unserializable, unserializable.length);
     await this.acquireWire();
     let results: (DeliveryResult | undefined)[];
@@ -253,11 +291,15 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
     } finally {
       this.releaseWire();
     }
+    let clean = true;
     for (const r of results) {
       if (!r) continue;
       this.counters.sent += r.sent;
       if (r.failed) this.fail(r.failures, r.failed);
+      clean &&= r.clean;
     }
+    // every body went in one request that driftwatch answered 2xx after reading it all: its buffer is free
+    if (clean) recycle(this.shapes, batch);
   }
 
   /** Wait for one of the maxConcurrency request slots. */
@@ -329,6 +371,8 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
     this.timer = undefined;
     for (const wake of [...this.sleepers]) wake();
     this.transport.destroy();
+    const open = this.open;
+    this.open = undefined;
     const left = this.queue.take(this.queue.size);
     const waiting = this.waiters.slice(this.waitersHead);
     this.waiters = [];
@@ -340,6 +384,14 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
       reason,
     }));
     this.leftSeq += left.rows.length;
+    if (open) {
+      // serialised, never sealed: its rows fail like the queued ones
+      const { predictions, outcomes, unserializable } = open.finish();
+      this.inFlightRows -= open.rows;
+      if (unserializable.length) this.fail(unserializable, unserializable.length);
+      const lost = [...(predictions?.ids.map((prediction_id): FailedRow => ({ kind: 'prediction', prediction_id, reason })) ?? []), ...(outcomes?.ids.map((prediction_id): FailedRow => ({ kind: 'outcome', prediction_id, reason })) ?? [])];
+      if (lost.length) this.fail(lost, lost.length);
+    }
     if (failures.length) this.fail(failures, failures.length);
     for (const w of waiting) w.resolve(w.id);
     this.notify();

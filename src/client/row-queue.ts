@@ -60,6 +60,22 @@ export class RowQueue {
     this.size--;
   }
 
+  /** Remove up to `n` of the oldest rows, handing each to `sink` in order; returns how many. */
+  takeInto(sink: { add(row: object, id: string, flags: number, time: number): void }, n: number): number {
+    const count = Math.min(n, this.size);
+    for (let i = 0; i < count; i++) {
+      const at = this.head;
+      const row = this.rows[at]!;
+      const id = this.ids[at]!;
+      this.rows[at] = undefined;
+      this.ids[at] = undefined;
+      this.head = at + 1 === this.capacity ? 0 : at + 1;
+      this.size--;
+      sink.add(row, id, this.flags[at], this.times[at]);
+    }
+    return count;
+  }
+
   /** Remove and return up to `n` of the oldest rows. */
   take(n: number): RowBatch {
     const count = Math.min(n, this.size);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ADD_ID, ADD_TIME, OUTCOME, RowQueue } from './row-queue.js';
-import { serializeBatch, serializeRow, splitPart } from './serialize.js';
+import { newRowShapes, recycle, serializeBatch, serializeRow, splitPart } from './serialize.js';
 
 describe('serializeRow', () => {
   it('appends the generated id and the log time, overriding explicit nulls', () => {
@@ -75,5 +75,29 @@ describe('serializeBatch', () => {
       expect(half.offsets[half.ids.length]).toBe(half.body.length);
       expect(half.body.subarray(half.offsets[1], half.offsets[2]).toString()).toBe(`${text[1]}\n`);
     }
+  });
+
+  it('writes the next batch into the buffer of a settled one (large buffers only), sized from the last batch', async () => {
+    const shapes = newRowShapes();
+    const q = new RowQueue(1000);
+    const batch = (n: number, tag: string) => {
+      for (let i = 0; i < n; i++) q.push({ features: { tag, i, text: 'x'.repeat(400) } }, `${tag}${i}`, 0, 0);
+      return q.take(n);
+    };
+    const a = await serializeBatch(batch(300, 'a'), 64, shapes);
+    expect(shapes.bytesPerRow).toBeGreaterThan(400);
+    const first = a.predictions!.body.buffer;
+    recycle(shapes, a);
+    const b = await serializeBatch(batch(300, 'b'), 64, shapes);
+    expect(b.predictions!.body.buffer).toBe(first); // no allocation
+    expect(b.predictions!.body.toString().split('\n')[299]).toBe(JSON.stringify({ features: { tag: 'b', i: 299, text: 'x'.repeat(400) } }));
+    // not recycled: a second batch in flight gets its own buffer
+    const c = await serializeBatch(batch(300, 'c'), 64, shapes);
+    expect(c.predictions!.body.buffer).not.toBe(first);
+    // a small body may share Node's buffer pool with other buffers: never kept
+    const tiny = await serializeBatch(batch(1, 't'), 64, newRowShapes());
+    const spare = newRowShapes();
+    recycle(spare, tiny);
+    expect(spare.spare).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { JsonBytes, Slot } from './json-bytes.js';
 import { ADD_ID, ADD_TIME, OUTCOME, type RowBatch } from './row-queue.js';
 
 /** A batch turned into NDJSON request bodies, one per endpoint. */
@@ -16,76 +17,145 @@ export interface NdjsonPart {
   offsets: number[];
 }
 
-/** size of the last rows written, so the next batch's buffer is allocated about once */
-let bytesPerRow = 512;
-
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+const PREDICTION_ID = Buffer.from('"prediction_id":');
+const TIMESTAMP = Buffer.from('"timestamp":');
+
 /**
- * Appends NDJSON lines straight into one growing buffer: no per-line copies, no joined string,
- * no second copy of the body (the flush path's garbage is mostly what JSON.stringify makes).
+ * What a client's rows looked like so far, kept from batch to batch: their shapes and decimals
+ * (see JsonBytes) and the size of the last predictions body, so the next one is allocated about
+ * once.
+ */
+export interface RowShapes {
+  prediction: Slot;
+  outcome: Slot;
+  bytesPerRow: number;
+  /** buffers of settled bodies, reused for the next ones (no allocation, no page faults, no GC pressure) */
+  spare: Buffer[];
+}
+
+export const newRowShapes = (): RowShapes => ({ prediction: new Slot(), outcome: new Slot(), bytesPerRow: 512, spare: [] });
+
+/** spare buffers kept per client */
+const MAX_SPARE = 2;
+/** smaller buffers may be slices of Node's shared pool: never reused */
+const MIN_SPARE_BYTES = 64 * 1024;
+
+/** Keep the predictions body's buffer of a batch that nothing refers to any more. */
+export function recycle(shapes: RowShapes, batch: SerializedBatch): void {
+  const body = batch.predictions?.body;
+  if (!body || body.byteOffset !== 0 || body.buffer.byteLength < MIN_SPARE_BYTES || shapes.spare.length >= MAX_SPARE) return;
+  shapes.spare.push(Buffer.from(body.buffer as ArrayBuffer));
+}
+
+/** A spare buffer of at least `bytes`, or that size to allocate (spares too small for the rows now are let go). */
+function spareOrNew(shapes: RowShapes, bytes: number): Buffer | number {
+  for (let b = shapes.spare.pop(); b; b = shapes.spare.pop()) if (b.length >= bytes) return b;
+  return bytes;
+}
+
+/**
+ * Appends NDJSON lines straight into one growing buffer: each row is written as bytes where it
+ * ends up (JsonBytes), or, for what that does not handle, as JSON.stringify's string copied in.
  */
 class NdjsonWriter {
-  private buf: Buffer;
-  private at = 0;
+  readonly out: JsonBytes;
   readonly ids: string[] = [];
   readonly offsets: number[] = [];
 
-  constructor(bytes: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(1024, bytes));
+  constructor(buffer: Buffer | number, slot: Slot) {
+    this.out = new JsonBytes(buffer, slot);
   }
 
-  /** `json` is one object; `extra` (already JSON members) is appended inside its braces. */
-  add(json: string, extra: string, id: string): void {
-    this.ensure(json.length * 3 + extra.length * 3 + 4);
-    this.offsets.push(this.at);
-    this.ids.push(id);
-    if (extra === '') this.at += this.buf.write(json, this.at, 'utf8');
-    else {
-      this.at += this.buf.write(json.length === 2 ? '{' : json.slice(0, -1), this.at, 'utf8');
-      this.at += this.buf.write(json.length === 2 ? `${extra}}` : `,${extra}}`, this.at, 'utf8');
+  /**
+   * One line: the row's JSON with the generated id and log time appended inside its braces (where
+   * they win over an explicit `null` the caller left). Throws, having written nothing, when the
+   * row is not serialisable as a JSON object.
+   */
+  add(row: object, id: string, flags: number, time: number): void {
+    const out = this.out;
+    const start = out.at;
+    let members = out.openObject(row);
+    if (members < 0) {
+      const json = stringifyObject(row);
+      out.raw(json);
+      out.at--; // the closing brace
+      members = json.length === 2 ? 0 : 1;
     }
-    this.buf[this.at++] = 10; // \n
+    if (flags & ADD_ID) {
+      if (members++ > 0) out.byte(44);
+      out.bytes(PREDICTION_ID);
+      out.string(id);
+    }
+    if (flags & ADD_TIME) {
+      if (members++ > 0) out.byte(44);
+      out.bytes(TIMESTAMP);
+      out.number(time);
+    }
+    out.byte(125); // }
+    out.byte(10); // \n
+    this.offsets.push(start);
+    this.ids.push(id);
   }
 
   part(): NdjsonPart | undefined {
     if (this.ids.length === 0) return undefined;
-    bytesPerRow = this.at / this.ids.length;
-    this.offsets.push(this.at);
-    return { body: this.buf.subarray(0, this.at), ids: this.ids, offsets: this.offsets };
+    this.offsets.push(this.out.at);
+    return { body: this.out.buf.subarray(0, this.out.at), ids: this.ids, offsets: this.offsets };
+  }
+}
+
+/**
+ * Turns rows into the NDJSON bodies of one batch as they come, one row at a time: predictions
+ * and outcomes into their own bodies, rows that cannot be serialised set aside with the reason.
+ * `add` never throws.
+ */
+export class BatchWriter {
+  /** rows added (serialised or set aside) */
+  rows = 0;
+  private readonly predictions: NdjsonWriter;
+  private outcomes: NdjsonWriter | undefined;
+  private readonly unserializable: SerializedBatch['unserializable'] = [];
+
+  /** `rows`: how many rows the batch will likely have (sizes the first buffer) */
+  constructor(
+    private readonly shapes: RowShapes,
+    rows: number,
+  ) {
+    this.predictions = new NdjsonWriter(spareOrNew(shapes, Math.ceil(rows * shapes.bytesPerRow * 1.1)), shapes.prediction);
   }
 
-  private ensure(bytes: number): void {
-    if (this.buf.length - this.at >= bytes) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
-    this.buf.copy(grown, 0, 0, this.at);
-    this.buf = grown;
+  add(row: object, id: string, flags: number, time: number): void {
+    this.rows++;
+    const outcome = (flags & OUTCOME) !== 0;
+    try {
+      (outcome ? (this.outcomes ??= new NdjsonWriter(0, this.shapes.outcome)) : this.predictions).add(row, id, flags, time);
+    } catch (e) {
+      this.unserializable.push({ kind: outcome ? 'outcome' : 'prediction', prediction_id: id, reason: `not serialisable as JSON: ${(e as Error).message}` });
+    }
+  }
+
+  finish(): SerializedBatch {
+    const predictions = this.predictions.part();
+    if (predictions) this.shapes.bytesPerRow = predictions.body.length / predictions.ids.length;
+    return { predictions, outcomes: this.outcomes?.part(), unserializable: this.unserializable };
   }
 }
 
 /**
  * Serialise a batch to NDJSON, `chunk` rows per event-loop turn so that a large batch never
  * holds the caller's loop for long. Fields the client filled in at log() time are appended at
- * the end of each object, where they win over an explicit `null` the caller left.
+ * the end of each object, where they win over an explicit `null` the caller left. `shapes`
+ * carries what the rows looked like from one batch to the next.
  */
-export async function serializeBatch(batch: RowBatch, chunk: number): Promise<SerializedBatch> {
-  const predictions = new NdjsonWriter(Math.ceil(batch.rows.length * bytesPerRow * 1.1));
-  const outcomes = new NdjsonWriter(0);
-  const unserializable: SerializedBatch['unserializable'] = [];
+export async function serializeBatch(batch: RowBatch, chunk: number, shapes: RowShapes = newRowShapes()): Promise<SerializedBatch> {
+  const writer = new BatchWriter(shapes, batch.rows.length);
   for (let i = 0; i < batch.rows.length; i++) {
     if (i > 0 && i % chunk === 0) await yieldTurn();
-    const flags = batch.flags[i];
-    const outcome = (flags & OUTCOME) !== 0;
-    let json: string;
-    try {
-      json = stringifyObject(batch.rows[i]);
-    } catch (e) {
-      unserializable.push({ kind: outcome ? 'outcome' : 'prediction', prediction_id: batch.ids[i], reason: `not serialisable as JSON: ${(e as Error).message}` });
-      continue;
-    }
-    (outcome ? outcomes : predictions).add(json, extraMembers(batch.ids[i], flags, batch.times[i]), batch.ids[i]);
+    writer.add(batch.rows[i], batch.ids[i], batch.flags[i], batch.times[i]);
   }
-  return { predictions: predictions.part(), outcomes: outcomes.part(), unserializable };
+  return writer.finish();
 }
 
 function stringifyObject(row: object): string {

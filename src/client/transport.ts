@@ -32,7 +32,11 @@ export class Transport {
     this.requestFn = secure ? https.request : http.request;
   }
 
-  /** POST `body` to `path` (with query) and read the whole answer; rejects on network errors and timeouts. */
+  /**
+   * POST `payload` to `path` (with query) and read the whole answer; resolves once the answer is
+   * in and the payload was handed to the OS in full (or the connection closed). Rejects on
+   * network errors and timeouts.
+   */
   post(path: string, payload: Buffer, contentType: string): Promise<TransportResponse> {
     const prefix = this.base.pathname.replace(/\/$/, '');
     return new Promise((resolve, reject) => {
@@ -57,9 +61,19 @@ export class Transport {
           res.on('data', (c: Buffer) => parts.push(c));
           res.on('error', reject);
           res.on('end', () => {
-            this.inFlight.delete(req);
             const retryAfter = res.headers['retry-after'];
-            resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: Buffer.concat(parts).toString('utf8') });
+            const answer = { status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: Buffer.concat(parts).toString('utf8') };
+            // settle once the body is written out too (or the connection is gone): a server may
+            // answer before reading all of it, and the caller may reuse the payload's memory after
+            const done = () => {
+              this.inFlight.delete(req);
+              resolve(answer);
+            };
+            if (req.writableFinished) done();
+            else {
+              req.once('finish', done);
+              req.once('close', done);
+            }
           });
         },
       );

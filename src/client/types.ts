@@ -90,7 +90,7 @@ export interface ClientOptions<M extends OnFull = OnFull> {
   flushOnExit?: boolean;
   /** how long close() (and the exit hooks) keep trying to deliver (ms) (default 10 000) */
   closeTimeoutMs?: number;
-  /** rows serialised per event-loop turn in the flush path (default 256) */
+  /** rows serialised per event-loop turn, at most (default 256); logged rows are serialised on the turns after log() */
   serializeChunk?: number;
   /** called with rows driftwatch rejected or that could not be delivered */
   onFailure?: (failures: FailedRow[]) => void;

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JsonBytes, Slot } from './json-bytes.js';
+
+/** What JsonBytes writes for a row, closed, as text; undefined when it gives the row up. */
+function written(row: object, w = new JsonBytes(16)): string | undefined {
+  const start = w.at;
+  if (w.openObject(row) < 0) {
+    expect(w.at).toBe(start); // gave up: nothing written
+    return undefined;
+  }
+  w.byte(125);
+  return w.buf.toString('utf8', start, w.at);
+}
+
+/** a number as a model's data has them: short decimals, integers, raw floats, edge values */
+const number = fc.oneof(
+  fc.double({ noNaN: false }),
+  fc.integer({ min: -1e6, max: 1e6 }).chain((m) => fc.integer({ min: 0, max: 12 }).map((k) => m / 10 ** k)),
+  fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).chain((m) => fc.integer({ min: 0, max: 17 }).map((k) => m / 10 ** k)),
+  fc.constantFrom(0, -0, 1e-6, 9.99e-7, 1e-7, 1e15, 1e15 + 0.5, 1e21, 2 ** 31, -(2 ** 31), 2 ** 53, 2 ** 53 + 2, 0.1, 0.3, 1 / 3, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN),
+);
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ minLength: 40, maxLength: 120 }));
+const key = fc.oneof(fc.constantFrom('age', 'income', 'region', '__proto__', 'toJSON', '0', '10', '', 'a"b', 'é'), fc.string({ maxLength: 6 }));
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    number,
+    text,
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.date({ noInvalidDate: false }),
+    fc.constantFrom({ toJSON: (k: string) => `key ${k}` }, { toJSON: () => undefined }, { toJSON: 1, x: 2 }, () => 1, Symbol('s')),
+    tie('object'),
+    fc.array(tie('value'), { maxLength: 5 }),
+  ),
+  object: fc.dictionary(key, tie('value'), { maxKeys: 6 }),
+}));
+
+describe('JsonBytes', () => {
+  it('writes exactly what JSON.stringify writes, as UTF-8 (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 8 }), (row) => {
+        const w = new JsonBytes(16);
+        // thrice into the same writer: then through the shapes compiled from the first times. It
+        // gives up only on a row that has a toJSON (JSON.stringify's answer is then not the row's)
+        const expected = typeof row.toJSON === 'function' ? undefined : JSON.stringify(row);
+        for (let i = 0; i < 3; i++) expect(written(row, w)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('writes numbers as Number::toString does, remembering decimals per position without getting them wrong (property)', () => {
+    const slot = new Slot();
+    const w = new JsonBytes(64);
+    fc.assert(
+      fc.property(fc.array(number, { minLength: 1, maxLength: 20 }), (xs) => {
+        for (const x of xs) {
+          w.at = 0;
+          w.numberIn(x, slot); // one slot for all: every hint is tried on every kind of number
+          expect(w.buf.toString('latin1', 0, w.at)).toBe(JSON.stringify(x));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    for (let i = 0; i < 200_000; i++) {
+      const x = i % 2 ? Math.random() * 10 ** ((i % 30) - 10) : Math.round(Math.random() * 1e7) / 10 ** (i % 11);
+      w.at = 0;
+      w.numberIn(i % 3 ? x : -x, slot);
+      const got = w.buf.toString('latin1', 0, w.at);
+      if (got !== JSON.stringify(i % 3 ? x : -x)) expect(got).toBe(JSON.stringify(i % 3 ? x : -x));
+    }
+  });
+
+  it('writes strings as JSON.stringify quotes them: escapes, multi-byte text, surrogate pairs and lone surrogates', () => {
+    const w = new JsonBytes(16);
+    const cases = ['', 'plain', 'a"b\\c', '\n\r\t\b\f\u0000\u001f\u007f', 'Zürich', '日本', '🚀', 'x\ud800y', '\udc00', 'end\ud83d', 'x'.repeat(200), `${'é'.repeat(60)}"`, '\u2028\u2029'];
+    for (const s of cases) {
+      w.at = 0;
+      w.string(s);
+      expect(w.buf.toString('utf8', 0, w.at)).toBe(JSON.stringify(s));
+      expect(Buffer.compare(w.buf.subarray(0, w.at), Buffer.from(JSON.stringify(s)))).toBe(0);
+    }
+  });
+
+  it('follows toJSON, leaves out undefined, functions and symbols, writes null for them in arrays', () => {
+    const row = {
+      at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+      keyed: { toJSON: (k: string) => `key ${k}` },
+      skipped: undefined,
+      fn: () => 1,
+      sym: Symbol('s'),
+      list: [undefined, () => 1, Symbol('t'), new Date(0), { toJSON: (k: string) => k }, NaN, -0],
+      nested: { a: { b: { c: [1, [2, [3]]] } } },
+      nullProto: Object.assign(Object.create(null) as object, { x: 1 }),
+      last: undefined,
+    };
+    expect(written(row)).toBe(JSON.stringify(row));
+    expect(written({ a: undefined })).toBe('{}');
+    expect(written({})).toBe('{}');
+  });
+
+  it('gives a row up (writing nothing) when it cannot match JSON.stringify exactly', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    class Point {
+      x = 1;
+    }
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let i = 0; i < 100; i++) at = (at.next = {}) as Record<string, unknown>;
+    const w = new JsonBytes(16);
+    w.raw('prefix');
+    for (const row of [
+      cyclic,
+      deep,
+      { n: 1n },
+      { p: new Point() },
+      { boxed: new Number(1) },
+      { m: new Map() },
+      { answer: { toJSON: () => ({ nested: true }) } },
+      {
+        get boom(): number {
+          throw new Error('getter');
+        },
+      },
+      new Point(),
+      [1, 2],
+      { toJSON: () => 'text' },
+    ])
+      expect(written(row, w)).toBeUndefined();
+    expect(w.buf.toString('utf8', 0, w.at)).toBe('prefix');
+  });
+
+  it('sees a shape change between rows: a key added, removed, reordered or a value of another type', () => {
+    const w = new JsonBytes(16);
+    const rows: object[] = [];
+    for (let i = 0; i < 50; i++) rows.push({ a: i, b: `s${i}`, c: { x: i / 10 } });
+    rows.push({ b: 'first', a: 1, c: { x: 1 } }, { a: 1, b: 'x', c: { x: 1, y: 2 } }, { a: 1, c: { x: 1 } }, { a: '1', b: 2, c: [1] }, { a: 1, b: 'x', c: { x: 1 }, d: true }, { a: 1, b: undefined, c: null });
+    for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
+  });
+
+  it('grows its buffer as needed and keeps what it wrote', () => {
+    const w = new JsonBytes(16);
+    const big = { s: 'x'.repeat(10_000), t: 'ü'.repeat(5_000), n: Array.from({ length: 1000 }, (_, i) => i / 7) };
+    const out: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      out.push(written(big, w)!);
+      w.byte(10);
+    }
+    expect(w.buf.toString('utf8', 0, w.at)).toBe(`${JSON.stringify(big)}\n`.repeat(20));
+  });
+});

@@ -1,0 +1,619 @@
+/**
+ * JSON straight into bytes: exactly what `Buffer.from(JSON.stringify(row))` gives, byte for byte,
+ * without the intermediate string, at a fraction of the cost for the rows a model logs.
+ *
+ * Logged rows are plain data that come in a few shapes (the same keys in the same order, row
+ * after row). For each shape (an object's own enumerable keys, in order: what JSON.stringify
+ * walks) seen twice, a writer is compiled once: it loads each member by name (monomorphic
+ * property loads), writes the quoted key as constant bytes and the value straight into the
+ * buffer. Numbers that are exactly a short decimal (what features, probabilities and
+ * attributions usually are) take an exact fixed-point path that remembers, per key, how many
+ * decimals the last value had; strings are written as UTF-8 byte by byte. Anything not handled
+ * exactly here (a BigInt, a class instance, a boxed primitive, a toJSON that answers an object,
+ * a cycle or very deep nesting) makes the writer give up on the row, which the caller then
+ * writes with JSON.stringify: the bytes are the same either way, only the cost differs. Where
+ * code cannot be generated (`--disallow-code-generation-from-strings`), objects are walked
+ * key by key instead.
+ */
+
+/** What writing a value did. */
+const WROTE = 0;
+/** undefined, a function or a symbol: left out of an object, `null` in an array */
+const SKIPPED = 1;
+/** not handled exactly here: the caller writes the row with JSON.stringify */
+const BAIL = 2;
+/** from a compiled members writer: the object does not have the shape's keys (or has a toJSON) */
+const MISMATCH = -2;
+/** from JsonBytes.members: the object has a toJSON method (nothing written) */
+const HAS_TOJSON = -3;
+
+/** nesting deeper than this is left to JSON.stringify (which also reports cycles) */
+const MAX_DEPTH = 64;
+/** decimals tried by the fixed-point number path before asking V8 */
+const MAX_DECIMALS = 9;
+/** strings longer than this are checked with one regular expression and copied natively */
+const SHORT_STRING = 48;
+/** a shape is compiled the second time it is seen, if it has at most this many keys… */
+const MAX_SHAPE_KEYS = 256;
+/** …and while fewer than this many shapes were compiled (objects used as maps have many) */
+const MAX_SHAPES = 256;
+/** shapes seen once that are remembered (to compile them when seen again) */
+const MAX_SEEN = 4096;
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
+const HEX = '0123456789abcdef';
+/** the two ASCII digits of 0…99 */
+const DIGITS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGITS[2 * i] = 48 + Math.floor(i / 10);
+  DIGITS[2 * i + 1] = 48 + (i % 10);
+}
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN_ASCII = /[\u0000-\u001f"\\\u0080-\uffff]/;
+const OBJECT_PROTO = Object.prototype;
+
+/**
+ * A compiled writer of one shape's members: the member count, -1 to give up, or MISMATCH (having
+ * written nothing) when the object's keys are not the shape's.
+ */
+type MembersWriter = (w: JsonBytes, o: Record<string, unknown>, depth: number, slot: Slot) => number;
+
+interface Shape {
+  keys: string[];
+  /** undefined: not compiled (walked key by key) */
+  write: MembersWriter | undefined;
+  /** false while it may still be compiled (it was seen once) */
+  final: boolean;
+}
+
+/**
+ * What one position in the data (a row, the `features` of a row, the elements of an array…)
+ * looked like last time: the shape of its object, the decimals of its number.
+ */
+export class Slot {
+  shape: Shape | undefined = undefined;
+  /** decimals of the last fixed-point number written here (0: none yet) */
+  decimals = 0;
+  private kids: Slot[] | undefined = undefined;
+
+  /** The slots below this one: [0] for an array's elements, [1 + i] for member i of the shape. */
+  children(members: number): Slot[] {
+    let kids = this.kids;
+    if (kids === undefined || kids.length <= members) {
+      kids = this.kids ??= [];
+      while (kids.length <= members) kids.push(new Slot());
+    }
+    return kids;
+  }
+}
+
+const shapes = new Map<string, Shape>();
+const seenOnce = new Set<string>();
+let compiled = 0;
+let canCompile = true;
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The shape of these keys: compiled when seen before, else walked key by key. */
+function shapeOf(keys: string[]): Shape {
+  const signature = JSON.stringify(keys);
+  const known = shapes.get(signature);
+  if (known) return known;
+  // an object with a toJSON key is walked: JSON.stringify may have to call it
+  const compilable = canCompile && compiled < MAX_SHAPES && keys.length <= MAX_SHAPE_KEYS && !keys.includes('toJSON');
+  if (compilable && seenOnce.has(signature)) {
+    seenOnce.delete(signature);
+    const shape: Shape = { keys, write: compileShape(keys), final: true };
+    if (shape.write) compiled++;
+    shapes.set(signature, shape);
+    return shape;
+  }
+  const remembered = compilable && seenOnce.size < MAX_SEEN;
+  if (remembered) seenOnce.add(signature);
+  return { keys, write: undefined, final: !remembered };
+}
+
+/**
+ * Generate the members writer of a shape. It first checks, walking the object's keys with
+ * for…in (no allocation), that they are the shape's, in order (an enumerable property inherited
+ * from Object.prototype also makes a mismatch: then Object.keys decides), and that it has no
+ * toJSON (not even one it does not list). Per key: load the
+ * member by name; a number, a string or an object is written after the constant bytes of
+ * `,"key":`; anything else goes through JsonBytes.member (undefined, booleans, null, functions…).
+ */
+function compileShape(keys: string[]): MembersWriter | undefined {
+  const count = keys.length;
+  const lines: string[] = [
+    // a toJSON it has without listing it (not enumerable, or inherited): left to JSON.stringify
+    `if (o.toJSON !== undefined) return ${MISMATCH};`,
+    `let i = 0;`,
+    `for (const k in o) { if (i === ${count} || k !== K[i]) return ${MISMATCH}; i++; }`,
+    `if (i !== ${count}) return ${MISMATCH};`,
+    `const c = s.children(${count}); let n = 0, v, b, a, r, mark;`,
+  ];
+  keys.forEach((key, i) => {
+    const quoted = Buffer.from(`${JSON.stringify(key)}:`);
+    const stores = Array.from(quoted, (byte) => `b[a++] = ${byte};`).join(' ');
+    lines.push(
+      `v = o[${JSON.stringify(key)}];`,
+      `if (typeof v === 'number' || typeof v === 'string') {`,
+      `  w.reserve(${quoted.length + 1}); b = w.buf; a = w.at;`,
+      `  if (n++ !== 0) b[a++] = 44;`,
+      `  ${stores}`,
+      `  w.at = a;`,
+      `  if (typeof v === 'number') w.numberIn(v, c[${i + 1}]); else w.string(v);`,
+      `} else if (typeof v === 'object' && v !== null) {`,
+      `  w.reserve(${quoted.length + 1}); b = w.buf; a = mark = w.at;`,
+      `  if (n !== 0) b[a++] = 44;`,
+      `  ${stores}`,
+      `  w.at = a;`,
+      `  r = w.object(v, K[${i}], c[${i + 1}], d);`,
+      `  if (r === ${BAIL}) return -1;`,
+      `  if (r === ${SKIPPED}) w.at = mark; else n++;`,
+      `} else {`,
+      `  n = w.member(v, ${i}, K, n, c[${i + 1}], d);`,
+      `  if (n < 0) return -1;`,
+      `}`,
+    );
+  });
+  lines.push('return n;');
+  try {
+    const factory = new Function('K', `return function members(w, o, d, s) {\n${lines.join('\n')}\n};`) as (k: string[]) => MembersWriter;
+    return factory(keys);
+  } catch {
+    canCompile = false; // code generation is disallowed here
+    return undefined;
+  }
+}
+
+/**
+ * A growable byte buffer that JSON values are appended to. `buf.subarray(0, at)` is what was
+ * written; a row that could not be written exactly leaves `at` where it was.
+ */
+export class JsonBytes {
+  buf: Buffer;
+  at = 0;
+  private readonly looseSlot = new Slot();
+
+  /**
+   * @param bufferOrBytes the buffer to write into, or its size to allocate
+   * @param rowSlot what the rows written by openObject looked like so far (pass the same one
+   *   from batch to batch so that each batch starts with the shapes and decimals known)
+   */
+  constructor(
+    bufferOrBytes: Buffer | number,
+    private readonly rowSlot: Slot = new Slot(),
+  ) {
+    this.buf = typeof bufferOrBytes === 'number' ? Buffer.allocUnsafe(Math.max(1024, bufferOrBytes)) : bufferOrBytes;
+  }
+
+  /** Make room for `bytes` more bytes. */
+  reserve(bytes: number): void {
+    if (this.buf.length - this.at >= bytes) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
+  }
+
+  /** Append text as it is (already JSON, or a separator). */
+  raw(text: string): void {
+    this.reserve(text.length * 3);
+    this.at += this.buf.write(text, this.at, 'utf8');
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.at++] = b;
+  }
+
+  /** Append bytes as they are. */
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < b.length; i++) buf[at++] = b[i];
+    this.at = at;
+  }
+
+  /**
+   * Append `row` as JSON.stringify(row) would, leaving its closing brace off so members can be
+   * added; returns the number of members written, or -1 (and nothing written) when the row is not
+   * a plain object this writer handles exactly, or reading it threw.
+   */
+  openObject(row: object): number {
+    const start = this.at;
+    try {
+      const proto = Object.getPrototypeOf(row) as unknown;
+      // a toJSON on Object.prototype would apply to every plain object: left to JSON.stringify
+      if ((proto !== OBJECT_PROTO && proto !== null) || 'toJSON' in OBJECT_PROTO) return this.undo(start);
+      const n = this.members(row as Record<string, unknown>, this.rowSlot, 0);
+      return n < 0 ? this.undo(start) : n;
+    } catch {
+      return this.undo(start);
+    }
+  }
+
+  private undo(start: number): -1 {
+    this.at = start;
+    return -1;
+  }
+
+  /**
+   * `{` and the members of a plain object, without `}`; the member count, -1 to give up, or
+   * HAS_TOJSON (nothing written) when the object has a toJSON method.
+   */
+  private members(o: Record<string, unknown>, slot: Slot, depth: number): number {
+    if (depth > MAX_DEPTH) return -1;
+    this.reserve(1);
+    const start = this.at;
+    this.buf[this.at++] = 123; // {
+    let shape = slot.shape;
+    if (shape !== undefined && shape.write !== undefined) {
+      const n = shape.write(this, o, depth, slot);
+      if (n !== MISMATCH) return n;
+    }
+    const keys = Object.keys(o);
+    if (shape === undefined || !shape.final || !sameKeys(shape.keys, keys)) slot.shape = shape = shapeOf(keys);
+    if (typeof o.toJSON === 'function') {
+      this.at = start; // JSON.stringify would call it, with the key only the caller knows
+      return HAS_TOJSON;
+    }
+    if (shape.write) {
+      const n = shape.write(this, o, depth, slot);
+      if (n !== MISMATCH) return n;
+      this.at = start + 1; // its keys changed under us (a getter?): walk them as they are now
+    }
+    const kids = slot.children(keys.length);
+    let n = 0;
+    for (let i = 0; i < keys.length; i++) {
+      n = this.member(o[keys[i]], i, keys, n, kids[i + 1], depth);
+      if (n < 0) return -1;
+    }
+    return n;
+  }
+
+  /**
+   * @internal Member `keys[i]` with value `v`, after `n` members: the new member count (the
+   * same when the member is left out: undefined, a function, a symbol), or -1 to give up.
+   */
+  member(v: unknown, i: number, keys: string[], n: number, slot: Slot, depth: number): number {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return n;
+    const mark = this.at;
+    if (n > 0) this.byte(44); // ,
+    this.string(keys[i]);
+    this.byte(58); // :
+    const r = this.value(v, keys[i], slot, depth);
+    if (r === BAIL) return -1;
+    if (r === SKIPPED) {
+      this.at = mark; // a toJSON answered undefined
+      return n;
+    }
+    return n + 1;
+  }
+
+  /** One value, as the member `key` (or element `key`) of its holder. */
+  private value(v: unknown, key: string | number, slot: Slot, depth: number): number {
+    switch (typeof v) {
+      case 'number':
+        this.numberIn(v, slot);
+        return WROTE;
+      case 'string':
+        this.string(v);
+        return WROTE;
+      case 'boolean':
+        if (v) this.ascii4(116, 114, 117, 101); // true
+        else {
+          this.ascii4(102, 97, 108, 115); // fals
+          this.buf[this.at++] = 101; // e
+        }
+        return WROTE;
+      case 'object':
+        if (v === null) {
+          this.ascii4(110, 117, 108, 108); // null
+          return WROTE;
+        }
+        return this.object(v, key, slot, depth);
+      case 'bigint':
+        return BAIL;
+      default: // undefined, function, symbol
+        return SKIPPED;
+    }
+  }
+
+  /**
+   * @internal A non-null object as the member or element `key` of its holder: WROTE, SKIPPED
+   * (its toJSON answered undefined) or BAIL.
+   */
+  object(v: object, key: string | number, slot: Slot, depth: number): number {
+    if (!Array.isArray(v)) {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto === OBJECT_PROTO || proto === null) {
+        const n = this.members(v as Record<string, unknown>, slot, depth + 1);
+        if (n >= 0) {
+          this.byte(125); // }
+          return WROTE;
+        }
+        if (n !== HAS_TOJSON) return BAIL;
+      }
+    }
+    // an array, an instance of a class or an object with a toJSON: what its toJSON answers
+    // (Dates), else left to JSON.stringify
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
+      const answer: unknown = toJSON.call(v, String(key));
+      if (typeof answer === 'object' && answer !== null) return BAIL; // used as is, toJSON and all: left to JSON.stringify
+      return this.value(answer, key, slot, depth);
+    }
+    return Array.isArray(v) ? this.array(v, slot, depth + 1) : BAIL; // class instances, boxed primitives, Maps…
+  }
+
+  private array(a: unknown[], slot: Slot, depth: number): number {
+    if (depth > MAX_DEPTH) return BAIL;
+    const elements = slot.children(0)[0];
+    this.byte(91); // [
+    for (let i = 0; i < a.length; i++) {
+      if (i > 0) this.byte(44);
+      const v = a[i];
+      const r = typeof v === 'number' ? (this.numberIn(v, elements), WROTE) : this.value(v, i, elements, depth);
+      if (r === BAIL) return BAIL;
+      if (r === SKIPPED) this.ascii4(110, 117, 108, 108); // null
+    }
+    this.byte(93); // ]
+    return WROTE;
+  }
+
+  private ascii4(a: number, b: number, c: number, d: number): void {
+    this.reserve(5);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = a;
+    buf[at++] = b;
+    buf[at++] = c;
+    buf[at++] = d;
+    this.at = at;
+  }
+
+  /** A JSON string, as JSON.stringify quotes it (UTF-8; lone surrogates as \udxxx escapes). */
+  string(s: string): void {
+    const len = s.length;
+    if (len > SHORT_STRING) {
+      if (!NOT_PLAIN_ASCII.test(s)) {
+        this.reserve(len + 2);
+        this.buf[this.at++] = 34;
+        this.at += this.buf.write(s, this.at, len, 'latin1');
+        this.buf[this.at++] = 34;
+      } else this.raw(JSON.stringify(s));
+      return;
+    }
+    this.reserve(len * 6 + 2);
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = 34;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 32 && c < 128) {
+        if (c === 34 || c === 92) buf[at++] = 92; // \" and \\
+        buf[at++] = c;
+      } else if (c < 32) {
+        buf[at++] = 92;
+        if (c === 10) buf[at++] = 110; // \n
+        else if (c === 13) buf[at++] = 114; // \r
+        else if (c === 9) buf[at++] = 116; // \t
+        else if (c === 8) buf[at++] = 98; // \b
+        else if (c === 12) buf[at++] = 102; // \f
+        else at = unicodeEscape(buf, at, c);
+      } else if (c < 0x800) {
+        buf[at++] = 0xc0 | (c >> 6);
+        buf[at++] = 0x80 | (c & 63);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          buf[at++] = 0xf0 | (cp >> 18);
+          buf[at++] = 0x80 | ((cp >> 12) & 63);
+          buf[at++] = 0x80 | ((cp >> 6) & 63);
+          buf[at++] = 0x80 | (cp & 63);
+          i++;
+        } else {
+          buf[at++] = 92;
+          at = unicodeEscape(buf, at, c); // a lone surrogate, as well-formed JSON.stringify writes it
+        }
+      } else {
+        buf[at++] = 0xe0 | (c >> 12);
+        buf[at++] = 0x80 | ((c >> 6) & 63);
+        buf[at++] = 0x80 | (c & 63);
+      }
+    }
+    buf[at++] = 34;
+    this.at = at;
+  }
+
+  /** A number as JSON.stringify writes it (Number::toString; NaN and ±Infinity as null). */
+  number(x: number): void {
+    this.numberIn(x, this.looseSlot);
+  }
+
+  /**
+   * @internal A number, trying first the decimals the slot's last number had. Integers below
+   * 2^53 and numbers that are exactly a decimal of at most MAX_DECIMALS decimals and 15
+   * significant digits, ≥ 1e-6, are written digit by digit; the rest by V8.
+   */
+  numberIn(x: number, slot: Slot): void {
+    if (x !== x || x === Infinity || x === -Infinity) {
+      this.ascii4(110, 117, 108, 108); // null
+      return;
+    }
+    this.reserve(32);
+    const buf = this.buf;
+    let at = this.at;
+    if (x < 0) {
+      buf[at++] = 45; // -
+      x = -x;
+    }
+    if (x < 2147483648 && (x | 0) === x) {
+      this.at = writeInt32(buf, at, x | 0); // -0 comes out as 0, as in JSON
+      return;
+    }
+    if (x < 9007199254740992 && Math.floor(x) === x) {
+      const n = digitCount(x);
+      writeDigitsBack(buf, at + n, x, n);
+      this.at = at + n;
+      return;
+    }
+    if (x >= 1e-6 && x < 1e15) {
+      // the least k with x = m / 10^k exactly (m < 10^15). Below the digit limit, exact at k
+      // means exact at every larger k: so try the slot's last k, else the most decimals (one try
+      // tells a number with more decimals than that, e.g. a raw float), then walk down
+      let k = slot.decimals || MAX_DECIMALS;
+      let m = exactAt(x, k);
+      if (m === NOT_EXACT && k < MAX_DECIMALS) m = exactAt(x, (k = MAX_DECIMALS));
+      while (m === TOO_LONG && k > 1) m = exactAt(x, --k);
+      if (m >= 0) {
+        // m is unique at k (15 digits at most), so the least k is where its trailing zeros end
+        let least = k;
+        if (m < 2147483648) {
+          let a = m | 0; // int32 division by 10 is a multiplication; a double's % is a call
+          for (let q = (a / 10) | 0; least > 1 && a - q * 10 === 0; q = (a / 10) | 0) {
+            a = q;
+            least--;
+          }
+          m = a;
+        } else {
+          for (let q = Math.floor(m / 10); least > 1 && m - q * 10 === 0; q = Math.floor(m / 10)) {
+            m = q;
+            least--;
+          }
+        }
+        // a position keeps its precision (3.14, 2.5 and 1.125 in one column of 3 decimals): remember
+        // the k that was exact, unless it was the most decimals tried
+        slot.decimals = k === MAX_DECIMALS ? least : k;
+        this.at = m < 2147483648 ? writeFixed32(buf, at, m, least) : writeFixed(buf, at, m, least);
+        return;
+      }
+      slot.decimals = 0;
+    }
+    const text = String(x);
+    for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
+    this.at = at;
+  }
+}
+
+const NOT_EXACT = -1;
+const TOO_LONG = -2;
+
+/**
+ * The integer m with x = the double nearest to m / 10^k (x > 0, not an integer), if there is one
+ * below 10^15; else NOT_EXACT or, when the m it would take has more than 15 digits, TOO_LONG.
+ * `m / 10^k` is correctly rounded, so comparing it with x is exact; the digits of m with the
+ * point k places from the right, for the least such k, are what Number::toString writes (the
+ * shortest decimal that rounds to x; with at most 15 significant digits there is one). The
+ * subtraction first skips the division for the k that are far off.
+ */
+function exactAt(x: number, k: number): number {
+  const p = POW10[k];
+  const y = x * p;
+  const m = Math.floor(y + 0.5); // the integer nearest y (or next to it: the test below is exact either way)
+  if (m >= 1e15) return TOO_LONG;
+  const d = y - m;
+  return d <= y * 1e-14 && d >= -y * 1e-14 && m / p === x ? m : NOT_EXACT;
+}
+
+function unicodeEscape(buf: Buffer, at: number, c: number): number {
+  buf[at++] = 117; // u
+  buf[at++] = HEX.charCodeAt(c >> 12);
+  buf[at++] = HEX.charCodeAt((c >> 8) & 15);
+  buf[at++] = HEX.charCodeAt((c >> 4) & 15);
+  buf[at++] = HEX.charCodeAt(c & 15);
+  return at;
+}
+
+/** Digits of an integer 0 ≤ m < 10^16. */
+function digitCount(m: number): number {
+  if (m < 1e8) {
+    if (m < 1e4) return m < 100 ? (m < 10 ? 1 : 2) : m < 1e3 ? 3 : 4;
+    return m < 1e6 ? (m < 1e5 ? 5 : 6) : m < 1e7 ? 7 : 8;
+  }
+  let n = 9;
+  while (n < 16 && m >= POW10[n]) n++;
+  return n;
+}
+
+/** Write the `count` lowest decimal digits of 0 ≤ a < 2^31 (zero-padded) to end before `end`; returns what is left of a above them. */
+function writeLow32(buf: Buffer, end: number, a: number, count: number): number {
+  a |= 0; // integer division by constants from here on
+  let p = end;
+  while (count >= 2) {
+    const q = (a / 100) | 0;
+    const r = (a - q * 100) << 1;
+    buf[--p] = DIGITS[r + 1];
+    buf[--p] = DIGITS[r];
+    a = q;
+    count -= 2;
+  }
+  if (count === 1) {
+    const q = (a / 10) | 0;
+    buf[--p] = 48 + (a - q * 10);
+    a = q;
+  }
+  return a;
+}
+
+/** 0 ≤ a < 2^31 in decimal at `at`; returns the end. */
+function writeInt32(buf: Buffer, at: number, a: number): number {
+  const n = digitCount(a);
+  writeLow32(buf, at + n, a, n);
+  return at + n;
+}
+
+/** The last `count` decimal digits of an integer 0 ≤ m < 2^53, zero-padded, ending before `end`. */
+function writeDigitsBack(buf: Buffer, end: number, m: number, count: number): void {
+  while (m >= 2147483648 || count > 9) {
+    const hi = Math.floor(m / 1e8);
+    writeLow32(buf, end, m - hi * 1e8, count < 8 ? count : 8);
+    if (count <= 8) return;
+    end -= 8;
+    count -= 8;
+    m = hi;
+  }
+  writeLow32(buf, end, m, count);
+}
+
+/** m × 10^-k in fixed notation, for 0 < m < 2^31 without a trailing zero and k ≥ 1; returns the end. */
+function writeFixed32(buf: Buffer, at: number, m: number, k: number): number {
+  const n = digitCount(m);
+  if (n <= k) {
+    buf[at++] = 48; // 0
+    buf[at++] = 46; // .
+    for (let z = k - n; z > 0; z--) buf[at++] = 48;
+    writeLow32(buf, at + n, m, n);
+    return at + n;
+  }
+  const end = at + n + 1;
+  const whole = writeLow32(buf, end, m, k);
+  buf[end - k - 1] = 46; // .
+  writeLow32(buf, end - k - 1, whole, n - k);
+  return end;
+}
+
+/** m × 10^-k in fixed notation (m < 10^15 without a trailing zero, k ≥ 1); returns the end. */
+function writeFixed(buf: Buffer, at: number, m: number, k: number): number {
+  const n = digitCount(m);
+  if (n <= k) {
+    buf[at++] = 48; // 0
+    buf[at++] = 46; // .
+    for (let z = k - n; z > 0; z--) buf[at++] = 48;
+    writeDigitsBack(buf, at + n, m, n);
+    return at + n;
+  }
+  const end = at + n + 1;
+  const p = POW10[k];
+  const whole = Math.floor(m / p);
+  writeDigitsBack(buf, end, m - whole * p, k);
+  buf[end - k - 1] = 46; // .
+  writeDigitsBack(buf, end - k - 1, whole, n - k);
+  return end;
+}
