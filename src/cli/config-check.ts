@@ -40,8 +40,10 @@ function problemsOf(parse: () => unknown): { key: string; problem: string }[] {
 /** Problems `loadConfig` does not see but a start would fail on. */
 export function extraProblems(config: Config): { key: string; problem: string }[] {
   const problems: { key: string; problem: string }[] = [];
-  const cron = cronProblem(config.scheduler.retention_cron);
-  if (cron) problems.push({ key: 'scheduler.retention_cron', problem: cron });
+  for (const key of ['retention_cron', 'compaction_cron'] as const) {
+    const cron = cronProblem(config.scheduler[key]);
+    if (cron) problems.push({ key: `scheduler.${key}`, problem: cron });
+  }
   return problems;
 }
 

@@ -29,6 +29,8 @@ export interface Config {
   scheduler: {
     enabled: boolean;
     retention_cron: string;
+    /** when small prediction blocks are compacted (cron, UTC; each run stops after 50 s) */
+    compaction_cron: string;
     /** PostgreSQL (several instances): how long an instance holds a scheduled tick without renewing it; a dead holder's tick is taken over after this (ms) */
     lease_ms: number;
     /** how often the registered models are read again to pick up new models and schedule changes (ms) */
@@ -48,7 +50,7 @@ export const DEFAULT_CONFIG: Config = {
   store: { sqlite_path: './data/driftwatch.db', sqlite_synchronous: 'full', pg_pool_size: 10 },
   log: { level: 'info' },
   metrics: { enabled: true },
-  scheduler: { enabled: true, retention_cron: '17 3 * * *', lease_ms: 15_000, models_refresh_ms: 60_000 },
+  scheduler: { enabled: true, retention_cron: '17 3 * * *', compaction_cron: '* * * * *', lease_ms: 15_000, models_refresh_ms: 60_000 },
 };
 
 /** A configuration problem, naming the key. */
@@ -101,6 +103,7 @@ const SPEC: Record<string, Spec> = {
   'metrics.token': { type: 'string', optional: true },
   'scheduler.enabled': { type: 'bool' },
   'scheduler.retention_cron': { type: 'string' },
+  'scheduler.compaction_cron': { type: 'string' },
   'scheduler.lease_ms': { type: 'int', min: 1000, max: 3_600_000 },
   'scheduler.models_refresh_ms': { type: 'int', min: 500, max: 86_400_000 },
 };

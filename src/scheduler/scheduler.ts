@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { type Config, ConfigError } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import { RETENTION_JOB, type RetentionOptions, runRetention } from './retention.js';
+import { COMPACTION_JOB, runCompaction } from './compaction.js';
 import { LOCAL_GATE, type TickGate, type TickLease } from './tick-gate.js';
 
 /** A job the scheduler runs on a cron expression (UTC). */
@@ -206,16 +207,36 @@ export class Scheduler {
 
 /** Throws ConfigError naming the key when a cron expression of `config.scheduler` is invalid. */
 export function assertSchedulerConfig(config: Config): void {
-  const problem = cronProblem(config.scheduler.retention_cron);
-  if (problem) throw new ConfigError([{ key: 'scheduler.retention_cron', problem }]);
+  const problems = schedulerConfigProblems(config);
+  if (problems.length) throw new ConfigError(problems);
 }
 
-/** The scheduler `serve` runs: retention on `scheduler.retention_cron`; ticks through `gate` (one instance: every tick). */
+/** The cron expressions of `config.scheduler` that are invalid, by key. */
+export function schedulerConfigProblems(config: Config): { key: string; problem: string }[] {
+  const out: { key: string; problem: string }[] = [];
+  for (const key of ['retention_cron', 'compaction_cron'] as const) {
+    const problem = cronProblem(config.scheduler[key]);
+    if (problem) out.push({ key: `scheduler.${key}`, problem });
+  }
+  return out;
+}
+
+/**
+ * The scheduler `serve` runs: retention on `scheduler.retention_cron`, compaction of small
+ * prediction blocks on `scheduler.compaction_cron`; ticks through `gate` (one instance: every tick).
+ */
 export function createScheduler(config: Config, store: Store, log?: SchedulerLog, retention: Omit<RetentionOptions, 'signal'> = {}, gate?: TickGate): Scheduler {
-  return new Scheduler(log, { gate }).add({
-    name: RETENTION_JOB,
-    cron: config.scheduler.retention_cron,
-    configKey: 'scheduler.retention_cron',
-    run: (signal) => runRetention(store, { ...retention, signal }),
-  });
+  return new Scheduler(log, { gate })
+    .add({
+      name: RETENTION_JOB,
+      cron: config.scheduler.retention_cron,
+      configKey: 'scheduler.retention_cron',
+      run: (signal) => runRetention(store, { ...retention, signal }),
+    })
+    .add({
+      name: COMPACTION_JOB,
+      cron: config.scheduler.compaction_cron,
+      configKey: 'scheduler.compaction_cron',
+      run: (signal) => runCompaction(store, { signal }),
+    });
 }
