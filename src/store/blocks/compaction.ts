@@ -17,6 +17,12 @@ export interface CompactionOptions {
   maxRowsPerBlock: number;
   /** rows read, merged and rewritten per round: bounds memory and how long a round holds locks (default 20,000) */
   roundRows: number;
+  /**
+   * blocks per round (default 500): a round's CPU time goes mostly per block (decoding ~45
+   * columns of a 3-row block costs as much as of a 3,000-row one), so this bounds how long a
+   * round of tiny blocks keeps the main thread (SQLite: and the connection)
+   */
+  roundBlocks: number;
   /** only this model's blocks (default: every model) */
   modelId?: string;
 }
@@ -24,7 +30,7 @@ export interface CompactionOptions {
 /** The partial index on small blocks (migration 0009) covers blocks below this many rows. */
 export const SMALL_BLOCK_LIMIT = 10_000;
 
-export const DEFAULT_COMPACTION_OPTIONS: CompactionOptions = { minRows: 2_000, maxRowsPerBlock: 20_000, roundRows: 20_000 };
+export const DEFAULT_COMPACTION_OPTIONS: CompactionOptions = { minRows: 2_000, maxRowsPerBlock: 20_000, roundRows: 20_000, roundBlocks: 500 };
 
 /** What one round (or a run of rounds) did. */
 export interface CompactionResult {
@@ -55,6 +61,7 @@ export function compactionOptions(o: Partial<CompactionOptions> = {}): Compactio
   // minRows none of them is small again, and every round leaves fewer blocks than it took
   if (!int(out.maxRowsPerBlock) || out.maxRowsPerBlock < 2 * out.minRows) throw new Error('compaction maxRowsPerBlock must be an integer >= 2 × minRows');
   if (!int(out.roundRows)) throw new Error('compaction roundRows must be a positive integer');
+  if (!int(out.roundBlocks) || out.roundBlocks < 2) throw new Error('compaction roundBlocks must be an integer >= 2');
   return out;
 }
 
@@ -79,39 +86,41 @@ export interface CompactionGroup<B extends SmallBlock = SmallBlock> {
 
 /**
  * Small blocks listed in (model, schema version, day, id) order → the groups of one round: only
- * groups of two or more blocks, taken in order until `roundRows` rows (a group may be cut short:
- * compacting some of a day's small blocks is as valid as compacting all of them). Returns the
- * groups and whether every group the listing holds fitted in.
+ * groups of two or more blocks, taken in order until `roundRows` rows or `roundBlocks` blocks (a
+ * group may be cut short: compacting some of a day's small blocks is as valid as compacting all
+ * of them). Stops reading the listing as soon as the round is full. Returns the groups and
+ * whether every group the listing holds fitted in.
  */
-export function planRound<B extends SmallBlock>(listed: Iterable<B>, roundRows: number): { groups: CompactionGroup<B>[]; complete: boolean } {
+export function planRound<B extends SmallBlock>(listed: Iterable<B>, roundRows: number, roundBlocks = Infinity): { groups: CompactionGroup<B>[]; complete: boolean } {
   const groups: CompactionGroup<B>[] = [];
   let rows = 0;
-  let complete = true;
+  let blocks = 0;
   let current: CompactionGroup<B> | null = null;
+  let currentRows = 0;
   const close = (): void => {
-    if (!current || current.blocks.length < 2) return;
-    // at least two blocks (each under SMALL_BLOCK_LIMIT rows), then as many as the budget allows
-    let take = 0;
-    let n = 0;
-    for (; take < current.blocks.length; take++) {
-      const r = current.blocks[take].row_count;
-      if (take >= 2 && rows + n + r > roundRows) break;
-      n += r;
+    if (current && current.blocks.length >= 2) {
+      groups.push(current);
+      rows += currentRows;
+      blocks += current.blocks.length;
     }
-    if (take < current.blocks.length) complete = false;
-    groups.push({ ...current, blocks: current.blocks.slice(0, take) });
-    rows += n;
+    current = null;
+    currentRows = 0;
   };
   for (const b of listed) {
     if (!current || current.model_id !== b.model_id || current.schema_version !== b.schema_version || current.day !== b.day) {
       close();
-      if (rows >= roundRows) return { groups, complete: false };
       current = { model_id: b.model_id, schema_version: b.schema_version, day: b.day, blocks: [] };
     }
+    // at least two blocks of a group (each under SMALL_BLOCK_LIMIT rows), then while the budget lasts
+    if (current.blocks.length >= 2 && (rows + currentRows + b.row_count > roundRows || blocks + current.blocks.length >= roundBlocks)) {
+      close();
+      return { groups, complete: false };
+    }
     current.blocks.push(b);
+    currentRows += b.row_count;
   }
   close();
-  return { groups, complete };
+  return { groups, complete: true };
 }
 
 /** Names and kinds of a block's columns agree with every other block's (else concatenation would lose values). */
@@ -146,7 +155,8 @@ export interface CompactedBlock {
  * kinds): the group is left as it is.
  */
 export function mergeBlocks(blobs: readonly Uint8Array[], maxRows: number): CompactedBlock[] | null {
-  const sets = blobs.map((b) => decodeColumns(b));
+  // views: the blobs outlive the merge, and concatenation copies every value once anyway
+  const sets = blobs.map((b) => decodeColumns(b, undefined, true));
   if (!kindsAgree(sets)) return null;
   const all = concatColumnSets(sets);
   const ts = tsColumn(all);

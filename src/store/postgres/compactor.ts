@@ -38,7 +38,7 @@ export async function compactRoundPg(pool: pg.Pool, o: CompactionOptions): Promi
     begun = true;
     const now = Date.now();
     for (const g of keys) {
-      if (result.rows >= o.roundRows) {
+      if (result.rows >= o.roundRows || result.blocksIn >= o.roundBlocks - 1) {
         result.done = false;
         break;
       }
@@ -46,12 +46,13 @@ export async function compactRoundPg(pool: pg.Pool, o: CompactionOptions): Promi
       const locked = await client.query<SmallBlock>(
         `SELECT id, model_id, schema_version, day, row_count FROM prediction_blocks
          WHERE model_id = $1 AND schema_version = $2 AND day = $3 AND row_count < ${SMALL_BLOCK_LIMIT} AND row_count < $4
-         ORDER BY id LIMIT ${LOCK_BLOCKS} FOR UPDATE SKIP LOCKED`,
-        [g.model_id, g.schema_version, g.day, o.minRows],
+         ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED`,
+        [g.model_id, g.schema_version, g.day, o.minRows, Math.min(LOCK_BLOCKS, o.roundBlocks - result.blocksIn)],
       );
       const { groups } = planRound(
         locked.rows.map((r) => ({ ...r, id: Number(r.id) })),
         o.roundRows - result.rows,
+        o.roundBlocks - result.blocksIn,
       );
       const take = groups[0]?.blocks.map((b) => b.id) ?? [];
       if (take.length < Number(g.n)) result.done = false;

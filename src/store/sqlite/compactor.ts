@@ -80,7 +80,7 @@ export class SqliteCompactor {
       .transaction((): CompactionResult => {
         this.ledger.refresh();
         const rows = (o.modelId === undefined ? this.listAll.iterate(o.minRows) : this.listModel.iterate(o.minRows, o.modelId)) as IterableIterator<SmallBlock>;
-        const { groups, complete } = planRound(rows, o.roundRows);
+        const { groups, complete } = planRound(rows, o.roundRows, o.roundBlocks);
         const r: CompactionResult = { groups: 0, blocksIn: 0, blocksOut: 0, rows: 0, done: complete };
         for (const g of groups) {
           const ids = g.blocks.map((b) => b.id);
