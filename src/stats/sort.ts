@@ -383,23 +383,35 @@ interface Moments {
 function momentsOf(sorted: Float64Array): Moments {
   const n = sorted.length;
   const mean = n === 0 ? Number.NaN : neumaierSum(sorted) / n;
-  let variance = Number.NaN;
-  if (n >= 2) {
-    let squares = 0;
-    let squaresComp = 0;
-    let deviations = 0;
-    for (let i = 0; i < n; i++) {
-      const d = sorted[i] - mean;
-      deviations += d;
-      const sq = d * d;
-      const t = squares + sq;
-      squaresComp += squares >= sq ? squares - t + sq : sq - t + squares;
-      squares = t;
-    }
-    // the second term removes what rounding of the mean left behind (Björck's correction)
-    variance = (squares + squaresComp - (deviations * deviations) / n) / (n - 1);
+  if (n < 2) return { mean, variance: Number.NaN };
+  squaredDeviations(sorted, mean);
+  const [squares, squaresComp, deviations] = deviationSums;
+  // the second term removes what rounding of the mean left behind (Björck's correction)
+  return { mean, variance: (squares + squaresComp - (deviations * deviations) / n) / (n - 1) };
+}
+
+/** squaredDeviations' results: Σd² (compensated: sum and correction) and Σd, d = x − mean */
+const deviationSums = new Float64Array(3);
+
+/**
+ * The loop of the variance on its own, its sums left in deviationSums: a loop V8 compiles while
+ * it runs must not be followed by code that has not run yet (see sortDecimal).
+ */
+function squaredDeviations(sorted: Float64Array, mean: number): void {
+  let squares = 0;
+  let squaresComp = 0;
+  let deviations = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const d = sorted[i] - mean;
+    deviations += d;
+    const sq = d * d;
+    const t = squares + sq;
+    squaresComp += squares >= sq ? squares - t + sq : sq - t + squares;
+    squares = t;
   }
-  return { mean, variance };
+  deviationSums[0] = squares;
+  deviationSums[1] = squaresComp;
+  deviationSums[2] = deviations;
 }
 
 /** Sum of `values` with Neumaier's compensation: accurate to about one ulp for any order. */
