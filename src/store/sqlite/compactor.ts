@@ -13,6 +13,14 @@ import type { Exclusive } from './key-merger.js';
 
 /** ids per IN (...) list */
 const IN_CHUNK = 500;
+/** (model, schema version, day) keys a round steps through at most (each one index seek) */
+const MAX_KEY_STEPS = 2_000;
+
+interface GroupKey {
+  model_id: string;
+  schema_version: number;
+  day: number;
+}
 
 /**
  * SQLite's compaction rounds (see blocks/compaction.ts). A round runs on the main connection
@@ -32,8 +40,11 @@ const IN_CHUNK = 500;
  * back.
  */
 export class SqliteCompactor {
-  private readonly listAll: Database.Statement;
-  private readonly listModel: Database.Statement;
+  private readonly keyFrom: Database.Statement;
+  private readonly keyAfter: Database.Statement;
+  private readonly listGroup: Database.Statement;
+  /** where the next round (over every model) goes on: rounds walk the keys in turn, not from the start each time */
+  private cursor: GroupKey | null = null;
   private readonly insertBlock: Database.Statement;
   /** block ids a round deleted, that a write committed before it may still announce (see wasCompacted) */
   private readonly deleted = new Set<number>();
@@ -45,13 +56,16 @@ export class SqliteCompactor {
     /** scans in progress on this store: a round waits for none (a scan lists blocks, then reads them) */
     private readonly readers: () => number,
   ) {
-    // the partial index prediction_blocks_small (migration 0009) serves both
-    const cols = 'id, model_id, schema_version, day, row_count, keys_pending';
-    this.listAll = raw.prepare(
-      `SELECT ${cols} FROM prediction_blocks WHERE row_count < ${SMALL_BLOCK_LIMIT} AND row_count < ? ORDER BY model_id, schema_version, day, id`,
-    );
-    this.listModel = raw.prepare(
-      `SELECT ${cols} FROM prediction_blocks WHERE row_count < ${SMALL_BLOCK_LIMIT} AND row_count < ? AND model_id = ? ORDER BY model_id, schema_version, day, id`,
+    // the partial index prediction_blocks_small (migration 0009) serves these: the (model,
+    // schema version, day) keys that have small blocks are walked one index seek each (lone
+    // small blocks, e.g. of quiet days, cost a step, not a scan), and each key's blocks listed
+    const small = `row_count < ${SMALL_BLOCK_LIMIT} AND row_count < ?`;
+    const key = 'SELECT model_id, schema_version, day FROM prediction_blocks';
+    const order = 'ORDER BY model_id, schema_version, day LIMIT 1';
+    this.keyFrom = raw.prepare(`${key} WHERE ${small} AND (model_id, schema_version, day) >= (?, ?, ?) ${order}`);
+    this.keyAfter = raw.prepare(`${key} WHERE ${small} AND (model_id, schema_version, day) > (?, ?, ?) ${order}`);
+    this.listGroup = raw.prepare(
+      `SELECT id, model_id, schema_version, day, row_count, keys_pending FROM prediction_blocks WHERE ${small} AND model_id = ? AND schema_version = ? AND day = ? ORDER BY id`,
     );
     this.insertBlock = raw.prepare(
       'INSERT INTO prediction_blocks (model_id, schema_version, day, min_ts, max_ts, row_count, created_at, data, keys_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -79,9 +93,25 @@ export class SqliteCompactor {
     const result = this.raw
       .transaction((): CompactionResult => {
         this.ledger.refresh();
-        const rows = (o.modelId === undefined ? this.listAll.iterate(o.minRows) : this.listModel.iterate(o.minRows, o.modelId)) as IterableIterator<SmallBlock>;
-        const { groups, complete } = planRound(rows, o.roundRows, o.roundBlocks);
-        const r: CompactionResult = { groups: 0, blocksIn: 0, blocksOut: 0, rows: 0, done: complete };
+        // every model: from the cursor; one model: from its first key
+        const start: GroupKey | null = o.modelId === undefined ? this.cursor : { model_id: o.modelId, schema_version: -1, day: -1 };
+        const walk = { at: null as GroupKey | null, steps: 0, end: false };
+        const { keyFrom, keyAfter, listGroup } = this;
+        function* listed(): Generator<SmallBlock> {
+          let k = (start ? keyFrom.get(o.minRows, start.model_id, start.schema_version, start.day) : keyFrom.get(o.minRows, '', -1, -1)) as GroupKey | undefined;
+          while (k && (o.modelId === undefined || k.model_id === o.modelId)) {
+            walk.at = k;
+            yield* listGroup.iterate(o.minRows, k.model_id, k.schema_version, k.day) as IterableIterator<SmallBlock>;
+            if (++walk.steps >= MAX_KEY_STEPS) return;
+            k = keyAfter.get(o.minRows, k.model_id, k.schema_version, k.day) as GroupKey | undefined;
+          }
+          walk.end = true;
+        }
+        const { groups, complete } = planRound(listed(), o.roundRows, o.roundBlocks);
+        // a round cut short goes on at the key it was in (its other small blocks, and the new one)
+        if (o.modelId === undefined) this.cursor = walk.end ? null : walk.at;
+        // done: one walk from the first key to the last found every group it saw compacted whole
+        const r: CompactionResult = { groups: 0, blocksIn: 0, blocksOut: 0, rows: 0, done: complete && walk.end && (o.modelId !== undefined || start === null) };
         for (const g of groups) {
           const ids = g.blocks.map((b) => b.id);
           const blobs = this.blobs(ids);
