@@ -123,7 +123,7 @@ function shapeOf(keys: string[]): Shape {
  * from Object.prototype also makes a mismatch: then Object.keys decides), and that it has no
  * toJSON (not even one it does not list). Per key: load the
  * member by name; a number, a string or an object is written after the constant bytes of
- * `,"key":`; anything else goes through JsonBytes.member (undefined, booleans, null, functions…).
+ * `,"key":` (stored four at a time); anything else goes through JsonBytes.member (undefined, booleans, null, functions…).
  */
 function compileShape(keys: string[]): MembersWriter | undefined {
   const count = keys.length;
@@ -133,21 +133,25 @@ function compileShape(keys: string[]): MembersWriter | undefined {
     `let i = 0;`,
     `for (const k in o) { if (i === ${count} || k !== K[i]) return ${MISMATCH}; i++; }`,
     `if (i !== ${count}) return ${MISMATCH};`,
-    `const c = s.children(${count}); let n = 0, v, b, a, r, mark;`,
+    `const c = s.children(${count}); let n = 0, v, b, dv, a, r, mark;`,
   ];
   keys.forEach((key, i) => {
     const quoted = Buffer.from(`${JSON.stringify(key)}:`);
-    const stores = Array.from(quoted, (byte) => `b[a++] = ${byte};`).join(' ');
+    const parts: string[] = [];
+    let j = 0;
+    for (; j + 4 <= quoted.length; j += 4) parts.push(`dv.setUint32(a, ${quoted.readUInt32LE(j)}, true); a += 4;`);
+    for (; j < quoted.length; j++) parts.push(`b[a++] = ${quoted[j]};`);
+    const stores = parts.join(' ');
     lines.push(
       `v = o[${JSON.stringify(key)}];`,
       `if (typeof v === 'number' || typeof v === 'string') {`,
-      `  w.reserve(${quoted.length + 1}); b = w.buf; a = w.at;`,
+      `  w.reserve(${quoted.length + 1}); b = w.buf; dv = w.dv; a = w.at;`,
       `  if (n++ !== 0) b[a++] = 44;`,
       `  ${stores}`,
       `  w.at = a;`,
       `  if (typeof v === 'number') w.numberIn(v, c[${i + 1}]); else w.string(v);`,
       `} else if (typeof v === 'object' && v !== null) {`,
-      `  w.reserve(${quoted.length + 1}); b = w.buf; a = mark = w.at;`,
+      `  w.reserve(${quoted.length + 1}); b = w.buf; dv = w.dv; a = mark = w.at;`,
       `  if (n !== 0) b[a++] = 44;`,
       `  ${stores}`,
       `  w.at = a;`,
@@ -176,6 +180,8 @@ function compileShape(keys: string[]): MembersWriter | undefined {
  */
 export class JsonBytes {
   buf: Buffer;
+  /** @internal a view of buf, for the compiled writers' 4-byte stores of key bytes */
+  dv: DataView;
   at = 0;
   private readonly looseSlot = new Slot();
 
@@ -189,6 +195,7 @@ export class JsonBytes {
     private readonly rowSlot: Slot = new Slot(),
   ) {
     this.buf = typeof bufferOrBytes === 'number' ? Buffer.allocUnsafe(Math.max(1024, bufferOrBytes)) : bufferOrBytes;
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Make room for `bytes` more bytes. */
@@ -197,6 +204,7 @@ export class JsonBytes {
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
+    this.dv = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
   }
 
   /** Append text as it is (already JSON, or a separator). */
