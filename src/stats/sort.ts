@@ -26,10 +26,6 @@ const PASSES = 6;
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN_LENGTH) return values.sort();
-  if (!warm && n >= WARM_UP_FROM) {
-    warm = true;
-    warmUp();
-  }
   if (sortDecimal(values)) return values;
   const scratch = new Float64Array(scratchWords(2 * n).buffer, 0, n);
   // (lo, hi) word pairs: the little-endian layout of every platform Node runs on
@@ -94,31 +90,6 @@ let scratchBuffer = new Uint32Array(0);
 function scratchWords(words: number): Uint32Array {
   if (scratchBuffer.length < words) scratchBuffer = new Uint32Array(words);
   return scratchBuffer;
-}
-
-/** Arrays from this length on are worth warming up for (see warmUp). */
-const WARM_UP_FROM = 200_000;
-let warm = false;
-
-/**
- * Sorts a few small made-up arrays that take every path and branch of the sorts (counting with
- * −0 and long runs, radix-sorted keys of one and two digits, the bit-pattern radix sort with
- * NaN, −0 and negatives), once per thread, before the first large array. V8 compiles each loop
- * while its first large call runs; a branch not taken by then (a rare −0, the first long run)
- * throws the compiled code away, and the rest of that pass runs in the interpreter. Measured on
- * the report's first sorts of a million values: 45–130 ms each cold, 10–20 ms warm.
- */
-function warmUp(): void {
-  const n = RADIX_MIN_LENGTH;
-  const make = (f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f((i * 7919) % n));
-  for (let round = 0; round < 3; round++) {
-    // counting: few keys, zeros of both signs, runs longer and shorter than 32
-    sortFloat64(make((i) => (i % 97 === 0 ? -0 : Math.floor(i / 40) / 4 - 3)));
-    // radix-sorted keys: one digit (range under 2048 but past 4n is impossible here), two digits
-    sortFloat64(make((i) => (i % 89 === 0 ? -0 : ((i * 263) % 600_000) / 1000 - 300)));
-    // bit patterns: more than 9 decimals, NaN, infinities, negatives
-    sortFloat64(make((i) => (i % 101 === 0 ? Number.NaN : i % 103 === 0 ? -Infinity : Math.sin(i) * 1e6)));
-  }
 }
 
 /** Most decimals tried by the counting path: 10^9·|v| must stay an exact integer for sensible ranges. */
