@@ -81,6 +81,7 @@ const ENV: Record<string, string> = {
   DRIFTWATCH_METRICS: 'metrics.enabled',
   DRIFTWATCH_METRICS_TOKEN: 'metrics.token',
   DRIFTWATCH_SCHEDULER: 'scheduler.enabled',
+  DRIFTWATCH_COMPACTION_CRON: 'scheduler.compaction_cron',
   DRIFTWATCH_LEASE_MS: 'scheduler.lease_ms',
   DRIFTWATCH_MODELS_REFRESH_MS: 'scheduler.models_refresh_ms',
 };
