@@ -141,7 +141,7 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
   async flush(): Promise<void> {
     const target = this.enqueuedSeq + (this.waiters.length - this.waitersHead);
     if (target > this.forceTarget) this.forceTarget = target;
-    this.drain();
+    this.scheduleDrain();
     // until every row up to target left the queue and the batch being filled holds none of them
     while ((this.leftSeq < target || (this.open !== undefined && this.openStart < target)) && !this.abortedFlag) await new Promise<void>((resolve) => this.progress.push(resolve));
     await Promise.all([...this.batches]);
@@ -218,7 +218,7 @@ export class DriftwatchClient<M extends OnFull = 'drop-oldest'> {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.enqueuedSeq > this.forceTarget) this.forceTarget = this.enqueuedSeq;
-      this.drain();
+      this.scheduleDrain();
     }, this.flushIntervalMs);
     this.timer.unref(); // an idle client must not keep the process alive; beforeExit flushes
   }
