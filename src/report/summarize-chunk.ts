@@ -55,7 +55,8 @@ export function summarizeChunk(task: SummarizeTask): ChunkSummary {
     if (column.type === 'numeric') {
       // with the raw values needed too, compact a copy; else compact in place
       if (p.raw) return { summary: finitePart(column.values.slice()), raw: column };
-      const part = finitePart(column.values);
+      // the CSV parser counts the non-finite values it writes: with none, there is nothing to move
+      const part = column.nonFinite === 0 ? { values: column.values, missing: 0 } : finitePart(column.values);
       return { summary: column.inTarget ? { ...part, inTarget: true } : part, raw: null };
     }
     return { summary: countsPart(column.codes, column.dictionary), raw: p.raw ? column : null };

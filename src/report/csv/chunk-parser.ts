@@ -47,6 +47,8 @@ export class ChunkParser {
   private readonly categorical: (CategoricalBuilder | null)[];
   /** per header field: its column's arrays (empty for fields not kept) and dictionary */
   private readonly fieldDictionaries: (ByteDictionary | null)[];
+  /** per slot, the non-finite values written (missing cells, NaN, ±inf): only the slow paths make them */
+  private readonly nonFinite: Int32Array;
   private fieldValues: Float64Array[] = [];
   private fieldCodes: Int32Array[] = [];
   private capacity = 0;
@@ -65,6 +67,7 @@ export class ChunkParser {
     targets: readonly (ColumnTarget | null)[] = [],
   ) {
     this.kinds = new Int8Array(fieldCount);
+    this.nonFinite = new Int32Array(slots.length);
     this.slotOf = new Int32Array(fieldCount).fill(-1);
     slots.forEach((s, k) => {
       this.slotOf[s.index] = k;
@@ -196,7 +199,7 @@ export class ChunkParser {
           const k = exponent - scale;
           let v: number;
           if (c === COMMA || c === LF || c === CR) {
-            if (!exact || k > 22 || k < -22) v = s === p ? NaN : this.slowNumber(buf, s, p, field, false);
+            if (!exact || k > 22 || k < -22) v = s === p ? this.emptyCell(field) : this.slowNumber(buf, s, p, field, false);
             else if (mantissa === 0) v = negative ? -0 : 0;
             else {
               v = k === 0 ? mantissa : k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
@@ -243,8 +246,14 @@ export class ChunkParser {
 
   finish(): Column[] {
     return this.slots.map((s, k) =>
-      s.type === 'numeric' ? this.numeric[k]!.finish(this.rows) : this.categorical[k]!.finish(this.rows),
+      s.type === 'numeric' ? { ...this.numeric[k]!.finish(this.rows), nonFinite: this.nonFinite[k] } : this.categorical[k]!.finish(this.rows),
     );
+  }
+
+  /** An empty numeric cell: NaN, counted. */
+  private emptyCell(field: number): number {
+    this.nonFinite[this.slotOf[field]]++;
+    return NaN;
   }
 
   /** Reads the quoted field at buf[p] (p at its opening quote); returns the offset after it. */
@@ -291,6 +300,7 @@ export class ChunkParser {
       const name = this.slots[this.slotOf[field]].name;
       throw new CsvSyntaxError(this.baseOffset + s, `column '${name}': ${JSON.stringify(text.slice(0, 40))} is not a number`);
     }
+    if (!(v - v === 0)) this.nonFinite[this.slotOf[field]]++;
     return v;
   }
 }

@@ -10,6 +10,8 @@ export interface NumericColumn {
   readonly values: Float64Array;
   /** true when `values` is still the ColumnTarget slice it was given */
   readonly inTarget?: boolean;
+  /** how many values are NaN or ±inf, when the reader counted them (the CSV parser does) */
+  readonly nonFinite?: number;
 }
 
 /**

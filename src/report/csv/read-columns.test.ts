@@ -25,6 +25,14 @@ const labels = (t: Awaited<ReturnType<typeof readColumns>>, name: string): (stri
 };
 
 describe('readColumns (CSV)', () => {
+  it('counts the non-finite values it writes per numeric column (the report skips compacting columns with none)', async () => {
+    const t = await readColumns(file('a,b,c\n1,,x\n,2,x\nNA,3,x\ninf,4e2,x\n1e400,"5",x\n"",-0,x\n'), { columns: [num('a'), num('b'), cat('c')] });
+    expect(values(t, 'a')).toEqual([1, NaN, NaN, Infinity, Infinity, NaN]);
+    expect((t.columns.get('a') as NumericColumn).nonFinite).toBe(5);
+    expect((t.columns.get('b') as NumericColumn).nonFinite).toBe(1);
+    expect(values(t, 'b').slice(1)).toEqual([2, 3, 400, 5, -0]);
+  });
+
   it('reads numeric and categorical columns, skipping the others', async () => {
     const t = await readColumns(file('a,b,c\n1,x,skip\n2.5,y,skip\n-3,x,skip\n'), { columns: [num('a'), cat('b')] });
     expect(t.rowCount).toBe(3);
