@@ -76,6 +76,9 @@ export async function reportFromInputs(inputs: ReportInputs, options: ReportOpti
   await runner.runBatch<SortedFeature>(
     payloads.map((payload) => ({ kind: 'prepareFeature', payload })),
     {
+      // the tests of a feature run here when it is ready, so this thread leaves the last feature
+      // to the workers: they finish about together
+      leaveToWorkers: 1,
       // a feature is tested as soon as it is sorted (and walked), while the others are prepared
       onResult: (j, prepared) => {
         const [ref, cur] = samplesOf(prepared);

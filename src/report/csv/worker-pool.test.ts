@@ -66,6 +66,21 @@ describe('ThreadRunner', () => {
     }
   });
 
+  it('leaves the last unclaimed tasks to the workers when asked', async () => {
+    const runner = new ThreadRunner(workerUrl, 2, HANDLERS);
+    try {
+      // the caller takes tasks from the back; with every task left to the worker it takes none
+      expect(await runner.runBatch<number>(doubles(3), { leaveToWorkers: 3 })).toEqual([0, 2, 4]);
+      expect(runner.tasksOnWorkers).toBe(3);
+      // leaving one: the worker runs at least that one, and the results are complete
+      const before = runner.tasksOnWorkers;
+      expect(await runner.runBatch<number>(doubles(5), { leaveToWorkers: 1 })).toEqual([0, 2, 4, 6, 8]);
+      expect(runner.tasksOnWorkers - before).toBeGreaterThanOrEqual(1);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('shares typed arrays on a SharedArrayBuffer with the workers', async () => {
     const runner = new ThreadRunner(workerUrl, 2, HANDLERS, { callerWorks: false });
     try {

@@ -24,6 +24,12 @@ export interface BatchOptions<R> {
    * caller can finish loading while the workers start. A rejection rejects the batch.
    */
   readonly beforeCallerWorks?: () => Promise<void>;
+  /**
+   * The calling thread takes no task while at most this many are left unclaimed (default 0):
+   * when it also does the work of onResult, leaving the last tasks to the workers lets them
+   * finish together instead of the workers idling while it catches up.
+   */
+  readonly leaveToWorkers?: number;
 }
 
 /**
@@ -128,7 +134,9 @@ export class ThreadRunner implements TaskRunner {
         throw e;
       }
     }
+    const leave = workers.length > 0 ? (options.leaveToWorkers ?? 0) : 0;
     for (let i = tasks.length - 1; i >= 0 && this.callerWorks; i--) {
+      if (leave > 0 && unclaimed(claims, i) <= leave) break;
       if (Atomics.compareExchange(claims, i, 0, 2) !== 0) continue;
       try {
         results[i] = runHandler(handlers, tasks[i]);
@@ -154,6 +162,13 @@ export class ThreadRunner implements TaskRunner {
   async close(): Promise<void> {
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
+}
+
+/** How many of the tasks 0..upTo are not claimed yet. */
+function unclaimed(claims: Int32Array, upTo: number): number {
+  let n = 0;
+  for (let i = 0; i <= upTo; i++) if (Atomics.load(claims, i) === 0) n++;
+  return n;
 }
 
 /** Runs every task on the calling thread (tests, one core, small inputs). */
