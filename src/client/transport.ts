@@ -40,6 +40,21 @@ export class Transport {
   post(path: string, payload: Buffer, contentType: string): Promise<TransportResponse> {
     const prefix = this.base.pathname.replace(/\/$/, '');
     return new Promise((resolve, reject) => {
+      /** the answer, once read in full */
+      let answer: TransportResponse | undefined;
+      let settled = false;
+      // settle once the answer is in and the payload was written out too (or the connection is
+      // gone): a server may answer before reading all of it, and the caller may reuse the
+      // payload's memory after. An error after the answer (the server closed the connection on a
+      // body it did not want) does not change the answer.
+      const settle = (error?: Error) => {
+        if (settled) return;
+        if (answer === undefined && error === undefined) return;
+        settled = true;
+        this.inFlight.delete(req);
+        if (answer !== undefined) resolve(answer);
+        else reject(error);
+      };
       const req = this.requestFn(
         {
           protocol: this.base.protocol,
@@ -59,30 +74,21 @@ export class Transport {
         (res) => {
           const parts: Buffer[] = [];
           res.on('data', (c: Buffer) => parts.push(c));
-          res.on('error', reject);
+          res.on('error', (e) => settle(e));
           res.on('end', () => {
             const retryAfter = res.headers['retry-after'];
-            const answer = { status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: Buffer.concat(parts).toString('utf8') };
-            // settle once the body is written out too (or the connection is gone): a server may
-            // answer before reading all of it, and the caller may reuse the payload's memory after
-            const done = () => {
-              this.inFlight.delete(req);
-              resolve(answer);
-            };
-            if (req.writableFinished) done();
+            answer = { status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: Buffer.concat(parts).toString('utf8') };
+            if (req.writableFinished) settle();
             else {
-              req.once('finish', done);
-              req.once('close', done);
+              req.once('finish', () => settle());
+              req.once('close', () => settle());
             }
           });
         },
       );
       this.inFlight.add(req);
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      req.on('error', (e) => {
-        this.inFlight.delete(req);
-        reject(e);
-      });
+      req.on('error', (e) => settle(e));
       req.end(payload);
     });
   }
