@@ -90,8 +90,12 @@ export class WriteEngine {
           // anyone else written a block since, the thread refuses the plan and this reads again.
           let maxBlockId = this.lastCommittedMax;
           if (maxBlockId === undefined) {
-            this.ledger.refresh();
+            // the highest id first, then the refresh: the block writer thread may commit between
+            // the two statements, and the index must know every block up to the id the plan
+            // names (the other way round a block committed in between was neither known nor
+            // seen by the thread's check: its ids could be written again)
             maxBlockId = this.inserter.maxBlockId();
+            this.ledger.refresh();
           }
           return { maxBlockId, plan: planWrite(this.ledger, batches, null, arena ? (n) => arena.alloc(n) : undefined) };
         });
