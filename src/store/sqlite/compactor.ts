@@ -136,8 +136,9 @@ export class SqliteCompactor {
       })
       .immediate();
     // committed: the index forgets the originals and learns the new pending blocks
-    if (this.deleted.size > 100_000) this.deleted.clear();
     for (const id of removed) this.deleted.add(id);
+    // only ids of the last rounds matter (a committed write is announced within milliseconds): forget the oldest
+    if (this.deleted.size > 100_000) for (const id of [...this.deleted].slice(0, 50_000)) this.deleted.delete(id);
     this.ledger.index.removeBlocks(removed);
     for (const b of learned) this.ledger.index.addBlock(b.id, b.modelId, b.ids);
     return result;

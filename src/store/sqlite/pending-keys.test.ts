@@ -56,4 +56,26 @@ describe('PendingKeyIndex', () => {
     for (let i = 0; i < 50_000; i++) seen.add(hashOf('model', `prediction-${i}`).join(':'));
     expect(seen.size).toBe(50_000);
   });
+
+  it('removes a few blocks at a time without losing or resurrecting keys (compaction swaps blocks round after round)', () => {
+    const index = new PendingKeyIndex(16);
+    const ids = (b: number) => Array.from({ length: 3 }, (_, r) => `k-${b}-${r}`);
+    for (let b = 1; b <= 400; b++) index.addBlock(b, 'm', ids(b));
+    // rounds: 10 blocks out, one new block holding their keys in
+    let next = 401;
+    for (let first = 1; first <= 391; first += 10) {
+      const out = Array.from({ length: 10 }, (_, k) => first + k);
+      index.removeBlocks(out);
+      index.addBlock(next++, 'm', out.flatMap(ids));
+    }
+    expect(index.pendingRows).toBe(1200);
+    expect(index.size).toBe(1200);
+    for (const b of [1, 57, 200, 400]) {
+      for (const id of ids(b)) {
+        const h = hits(index, 'm', id);
+        expect(h).toHaveLength(1);
+        expect(h[0][0]).toBe(401 + Math.floor((b - 1) / 10));
+      }
+    }
+  });
 });

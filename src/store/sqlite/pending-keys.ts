@@ -21,8 +21,10 @@ export class PendingKeyIndex {
   private rowOf = new Uint32Array(0);
   private mask = -1;
   private used = 0;
-  /** pending blocks this index holds: block id → model and row count */
-  readonly blocks = new Map<number, { modelId: string; rows: number }>();
+  /** pending blocks this index holds: block id → model, row count and slots used (non-null ids) */
+  readonly blocks = new Map<number, { modelId: string; rows: number; slots?: number }>();
+  /** slots still holding entries of removed blocks (skipped by find, dropped by the next rebuild) */
+  private stale = 0;
   /** highest block id this index has looked at (pending or not) */
   maxBlockId = 0;
   /** rows of the pending blocks */
@@ -33,21 +35,23 @@ export class PendingKeyIndex {
   }
 
   get size(): number {
-    return this.used;
+    return this.used - this.stale;
   }
 
   /** Add every row of a pending block (ids in row order; null ids are skipped). */
   addBlock(blockId: number, modelId: string, ids: readonly (string | null)[]): void {
     if (this.blocks.has(blockId)) return;
-    this.blocks.set(blockId, { modelId, rows: ids.length });
+    const entry = { modelId, rows: ids.length, slots: 0 };
+    this.blocks.set(blockId, entry);
     this.pendingRows += ids.length;
     if (blockId > this.maxBlockId) this.maxBlockId = blockId;
-    this.reserve(this.used + ids.length);
+    this.reserve(ids.length);
     for (let r = 0; r < ids.length; r++) {
       const id = ids[r];
       if (id === null) continue;
       hashKey(modelId, id);
       this.put(H1, H2, blockId, r);
+      entry.slots++;
     }
   }
 
@@ -60,12 +64,17 @@ export class PendingKeyIndex {
     const a = H1;
     const b = H2;
     for (let s = a & this.mask; this.blockOf[s] !== 0; s = (s + 1) & this.mask) {
-      if (this.h1[s] === a && this.h2[s] === b && visit(this.blockOf[s], this.rowOf[s])) return true;
+      if (this.h1[s] === a && this.h2[s] === b && (this.stale === 0 || this.blocks.has(this.blockOf[s])) && visit(this.blockOf[s], this.rowOf[s])) return true;
     }
     return false;
   }
 
-  /** Drop blocks (merged into prediction_keys, or deleted by retention). */
+  /**
+   * Drop blocks (merged into prediction_keys, deleted by retention, replaced by compaction).
+   * Their slots are skipped from now on and reclaimed by a rebuild once they are as many as the
+   * live ones (compaction removes a few hundred blocks per round: rehashing a large index each
+   * time would cost more than the round).
+   */
   removeBlocks(blockIds: Iterable<number>): void {
     let removed = false;
     for (const id of blockIds) {
@@ -73,9 +82,10 @@ export class PendingKeyIndex {
       if (!b) continue;
       this.blocks.delete(id);
       this.pendingRows -= b.rows;
+      this.stale += b.slots ?? b.rows;
       removed = true;
     }
-    if (removed) this.rebuild();
+    if (removed && (this.blocks.size === 0 || this.stale * 2 >= this.used)) this.rebuild();
   }
 
   /** Forget everything (the next refresh reloads pending blocks from the store). */
@@ -87,6 +97,7 @@ export class PendingKeyIndex {
   }
 
   private allocate(slots: number): void {
+    this.stale = 0;
     this.h1 = new Uint32Array(slots);
     this.h2 = new Uint32Array(slots);
     this.blockOf = new Uint32Array(slots);
@@ -95,11 +106,14 @@ export class PendingKeyIndex {
     this.used = 0;
   }
 
-  private reserve(entries: number): void {
-    if (entries * 2 <= this.blockOf.length) return;
+  /** Room for `adding` more entries at most half full (the slots of removed blocks count until dropped). */
+  private reserve(adding: number): void {
+    if ((this.used + adding) * 2 <= this.blockOf.length) return;
+    // growing (or rehashing at the same size) drops the slots of removed blocks
+    const live = this.used - this.stale + adding;
     let slots = this.blockOf.length;
-    while (entries * 2 > slots) slots *= 2;
-    this.rehash(slots, () => true);
+    while (live * 2 > slots) slots *= 2;
+    this.rehash(slots, this.stale === 0 ? () => true : (blockId) => this.blocks.has(blockId));
   }
 
   /** Keep only entries of blocks still held, shrinking when mostly empty. */
