@@ -3,10 +3,13 @@
  * `scipy.stats.chi2_contingency(table, correction=False, lambda_=...)`: expected counts
  * E[i][j] = row_i · col_j / N, dof = k − 1, p = chi2.sf(statistic, dof).
  */
-import gammainc from '@stdlib/math-base-special-gammainc';
 import { contingencyRows } from './categorical.js';
 import type { Measured } from './drift-result.js';
 import type { CategoricalSample } from './types.js';
+import { lazyFunction } from './lazy-function.js';
+
+/** The regularized incomplete gamma function (@stdlib), loaded on first use */
+const gammainc = lazyFunction<(x: number, a: number, regularized?: boolean, upper?: boolean) => number>('@stdlib/math-base-special-gammainc');
 
 /** Which power-divergence statistic: Pearson's X² or the G (log-likelihood ratio) statistic. */
 export type DivergenceKind = 'pearson' | 'log-likelihood';

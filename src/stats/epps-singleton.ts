@@ -5,12 +5,15 @@
  * when both samples have fewer than 25 values. O(n) from the sorted samples (the quartiles of the
  * merged sample by binary search); needs at least 5 values per sample.
  */
-import gammainc from '@stdlib/math-base-special-gammainc';
 import { judge } from './drift-result.js';
 import { refuse, requireValues } from './numeric-guard.js';
 import { mergedQuantile } from './merged-quantile.js';
 import { symmetricPseudoInverse } from './symmetric-eigen.js';
 import type { DriftTest, DriftTestOptions, DriftTestResult, NumericSample } from './types.js';
+import { lazyFunction } from './lazy-function.js';
+
+/** The regularized incomplete gamma function (@stdlib), loaded on first use */
+const gammainc = lazyFunction<(x: number, a: number, regularized?: boolean, upper?: boolean) => number>('@stdlib/math-base-special-gammainc');
 
 /** scipy's default evaluation points of the characteristic function. */
 export const ES_T = [0.4, 0.8] as const;

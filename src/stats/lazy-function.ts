@@ -1,9 +1,9 @@
 /**
  * A function from a CommonJS package, loaded on its first call. Each @stdlib package is dozens of
- * small files, and loading one costs tens of milliseconds; the drift tests that only some
- * analyses run (t-tests, Mann–Whitney, the TVD permutation test) load theirs when they first run,
- * so `driftwatch report` with other tests, and every start-up that imports the test registry, does
- * not pay for them.
+ * small files, and loading one costs tens of milliseconds: a test loads its functions when it
+ * first runs, so a start-up that imports the test registry pays only for the tests it runs, and
+ * when it runs them (`driftwatch report` loads the chi-square test's incomplete gamma function
+ * while the worker thread prepares the last numeric feature).
  */
 import { createRequire } from 'node:module';
 
