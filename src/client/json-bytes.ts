@@ -184,6 +184,8 @@ export class JsonBytes {
   dv: DataView;
   at = 0;
   private readonly looseSlot = new Slot();
+  private lastInteger = NaN;
+  private lastIntegerBytes = Buffer.alloc(0);
 
   /**
    * @param bufferOrBytes the buffer to write into, or its size to allocate
@@ -383,6 +385,26 @@ export class JsonBytes {
     buf[at++] = c;
     buf[at++] = d;
     this.at = at;
+  }
+
+  /** A string known to be printable ASCII without `"` or `\` (a generated UUID), quoted: copied natively. */
+  asciiString(s: string): void {
+    this.reserve(s.length + 2);
+    this.buf[this.at++] = 34;
+    this.at += this.buf.write(s, this.at, s.length, 'latin1');
+    this.buf[this.at++] = 34;
+  }
+
+  /** An integer like the last one written here (epoch milliseconds of rows logged together): its digits are kept. */
+  repeatedInteger(n: number): void {
+    if (n !== this.lastInteger) {
+      const start = this.at;
+      this.number(n);
+      this.lastInteger = n;
+      this.lastIntegerBytes = Buffer.from(this.buf.subarray(start, this.at));
+      return;
+    }
+    this.bytes(this.lastIntegerBytes);
   }
 
   /** A JSON string, as JSON.stringify quotes it (UTF-8; lone surrogates as \udxxx escapes). */

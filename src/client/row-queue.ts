@@ -1,6 +1,6 @@
 /** Row flags: which kind of row, and what the serialiser must add to it. */
 export const OUTCOME = 1;
-/** the row has no prediction_id: append the one generated at log() time */
+/** the row has no prediction_id: append the one generated at log() time (a UUIDv7: ASCII, nothing to escape) */
 export const ADD_ID = 2;
 /** the row has no timestamp: append the log() time */
 export const ADD_TIME = 4;

@@ -86,12 +86,12 @@ class NdjsonWriter {
     if (flags & ADD_ID) {
       if (members++ > 0) out.byte(44);
       out.bytes(PREDICTION_ID);
-      out.string(id);
+      out.asciiString(id); // generated: a UUIDv7
     }
     if (flags & ADD_TIME) {
       if (members++ > 0) out.byte(44);
       out.bytes(TIMESTAMP);
-      out.number(time);
+      out.repeatedInteger(time); // epoch ms of the log() call: the same for the rows logged within a millisecond
     }
     out.byte(125); // }
     out.byte(10); // \n
