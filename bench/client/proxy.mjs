@@ -48,11 +48,12 @@ async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
   return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), max: latencies[latencies.length - 1], statuses, achieved };
 }
 
-export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), seconds = Number(process.env.DURATION ?? 10), repeat = Number(process.env.REPEAT ?? 3), batchSize = Number(process.env.PROXY_BATCH ?? 1000) } = {}) {
+export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), seconds = Number(process.env.DURATION ?? 10), repeat = Number(process.env.REPEAT ?? 3), batchSize = process.env.PROXY_BATCH ? Number(process.env.PROXY_BATCH) : undefined } = {}) {
   const dw = await startDriftwatch();
   const model = await startProcess([new URL('./model-server.mjs', import.meta.url).pathname], /model listening on (http:\/\/[\d.:]+)/);
   const proxy = await startProcess(
-    [join(DIST, 'cli/main.js'), 'proxy', '--listen', '127.0.0.1:0', '--target', model.match[1], '--model', MODEL_ID, '--url', dw.url, '--api-key', dw.key, '--batch-size', String(batchSize)],
+    // the proxy as users run it: its own --batch-size unless PROXY_BATCH says otherwise
+    [join(DIST, 'cli/main.js'), 'proxy', '--listen', '127.0.0.1:0', '--target', model.match[1], '--model', MODEL_ID, '--url', dw.url, '--api-key', dw.key, ...(batchSize ? ['--batch-size', String(batchSize)] : [])],
     /proxy listening on (http:\/\/[\d.:]+)/,
   );
   try {
@@ -88,7 +89,7 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
       rate,
       seconds,
       repeat,
-      batchSize,
+      batchSize: batchSize ?? 'the CLI default',
       direct: { p50: m('direct', 'p50'), p99: m('direct', 'p99'), p999: m('direct', 'p999') },
       proxy: { p50: m('proxy', 'p50'), p99: m('proxy', 'p99'), p999: m('proxy', 'p999') },
       proxyCpuUsPerRequest: m('proxy', 'proxyCpuUsPerRequest'),

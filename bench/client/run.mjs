@@ -6,7 +6,8 @@
  *   npm run build && node bench/client/run.mjs [--only overhead|throughput|proxy] [--json out.json]
  *
  * Environment: CALLS (1,000,000), RATE for overhead (50,000/s), ROWS (200,000), BATCH (5,000),
- * CONCURRENCY (2), REPEAT (3), PROXY_RATE (1,000/s), DURATION (10 s). Results in bench/README.md.
+ * CONCURRENCY (2), REPEAT (3), PROXY_RATE (1,000/s), DURATION (10 s), PROXY_BATCH (the proxy's
+ * --batch-size; default: the CLI's own, 100). Results in bench/README.md.
  */
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';

@@ -51,7 +51,9 @@ export function registerProxy(program: Command): void {
     .option('--config <file>', 'JSON mapping of calls to predictions (JSON pointers; see docs/integrations.md)')
     .option('--url <url>', 'driftwatch base URL (default $DRIFTWATCH_URL or http://127.0.0.1:8080)')
     .option('--api-key <key>', 'driftwatch key with the ingest scope (default $DRIFTWATCH_API_KEY)')
-    .option('--batch-size <n>', 'predictions per request to driftwatch', '1000')
+    // small requests: driftwatch's work for them is spread in small pieces, which keeps the
+    // latency tail of the proxied calls down when the two share a machine
+    .option('--batch-size <n>', 'predictions per request to driftwatch', '100')
     .option('--max-buffer <n>', 'predictions held while driftwatch is away (the oldest are dropped beyond)', '100000')
     .action(async (opts: ProxyCommandOptions) => {
       const listen = parseListen(opts.listen);
