@@ -3,9 +3,6 @@
  * cli/report.ts only when the command runs, so other commands do not pay for the statistics.
  */
 import { basename } from 'node:path';
-import { renderHtml } from '../analysis/report/render-html.js';
-import { renderJson } from '../analysis/report/render-json.js';
-import { renderText } from '../analysis/report/render-text.js';
 import { buildReport, reportFromInputs } from '../report/build-report.js';
 import type { TestSelection } from '../report/feature-drift.js';
 import { inputError } from '../report/input-error.js';
@@ -100,8 +97,11 @@ export function checkReportOptions(opts: ReportCommandOptions): CheckedReportOpt
   };
 }
 
-export function renderReport(report: DriftReport, format: ReportFormat): string {
-  return format === 'json' ? renderJson(report) : format === 'html' ? renderHtml(report) : renderText(report);
+/** The report in `format`; only that format's renderer is loaded. */
+export async function renderReport(report: DriftReport, format: ReportFormat): Promise<string> {
+  if (format === 'json') return (await import('../analysis/report/render-json.js')).renderJson(report);
+  if (format === 'html') return (await import('../analysis/report/render-html.js')).renderHtml(report);
+  return (await import('../analysis/report/render-text.js')).renderText(report);
 }
 
 /** Tests and renders files already read (the CLI's path, see cli/report.ts). */
