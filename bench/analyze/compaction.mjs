@@ -11,7 +11,7 @@
  *    baseline, `--window` predictions over 24 h in blocks of `--block-rows`, outcomes for 30 %),
  *    merges its pending keys, and copies the file aside (`--reuse` starts from that copy).
  * 2. `--repeat` analyses, each in a fresh process (measure.mjs): wall, CPU, main-thread CPU.
- * 3. Compacts in this process with the default options (rounds of at most 500 blocks / 20,000
+ * 3. Compacts in this process with the default options (rounds of at most 250 blocks / 20,000
  *    rows, blocks of at most 20,000 rows), back to back: CPU time, rounds, round durations (how
  *    long one holds the main thread and the connection).
  * 4. The same analyses again, on the compacted file.
