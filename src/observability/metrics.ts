@@ -7,6 +7,7 @@ import { type IngestMetrics, ingestMetrics } from './ingest-metrics.js';
 import { type MonitoringMetrics, monitoringMetrics } from './monitoring-metrics.js';
 import { FastRegistry } from './fast-metrics.js';
 import { processRegistry } from './process-metrics.js';
+import { compactionMetrics } from './compaction-metrics.js';
 
 export type { AlertingMetrics, AlertingSnapshot, HttpMetrics, IngestMetrics, MonitoringMetrics };
 
@@ -79,6 +80,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   }).set({ version: DRIFTWATCH_VERSION, node_version: process.version, store_backend: options.storeBackend }, 1);
   const monitoring = monitoringMetrics(registry);
+  compactionMetrics(registry);
   let seed: (() => Promise<MonitoringRecordRow[]>) | undefined;
   let seeding: Promise<void> | undefined;
   const seedOnce = (): Promise<void> => {

@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, type Model, parseModelSchema } from '../domain/model-
 import type { FieldProblem } from '../errors/catalog.js';
 import { PredictionBuilder } from '../ingest/prediction-builder.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { createMetrics } from '../observability/metrics.js';
 import { COMPACTION_JOB, runCompaction } from './compaction.js';
 import { assertSchedulerConfig, createScheduler } from './scheduler.js';
 
@@ -51,6 +52,13 @@ describe('the compaction job', () => {
     expect(await blockCount('a')).toBe(5);
     expect(await blockCount('b')).toBeLessThanOrEqual(2);
     expect(await store.countPredictions('a', 0, T0 + 86_400_000)).toBe(120);
+    // and /metrics counts it (process-wide totals: at least this run's)
+    const text = await createMetrics({ enabled: true, storeBackend: 'sqlite' }).render();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('driftwatch_compaction_blocks_read_total')).toBeGreaterThanOrEqual(r.blocksIn);
+    expect(value('driftwatch_compaction_blocks_written_total')).toBeGreaterThanOrEqual(r.blocksOut);
+    expect(value('driftwatch_compaction_rows_total')).toBeGreaterThanOrEqual(r.rows);
+    expect(value('driftwatch_compaction_rounds_total')).toBeGreaterThan(0);
   });
 
   it('stops between rounds when aborted', async () => {

@@ -192,6 +192,12 @@ export interface CompactionRunLimits {
   stop?: () => boolean;
 }
 
+/**
+ * What background compaction (runs of rounds: the scheduled job, SQLite's quiet times) has done
+ * in this process since it started; `/metrics` reports it (observability/compaction-metrics.ts).
+ */
+export const COMPACTION_TOTALS = { rounds: 0, groups: 0, blocksIn: 0, blocksOut: 0, rows: 0 };
+
 /** Rounds until nothing is left to compact or a limit says stop; the totals. */
 export async function runCompactionRounds(round: () => Promise<CompactionResult>, limits: CompactionRunLimits = {}): Promise<CompactionResult> {
   const started = Date.now();
@@ -201,6 +207,11 @@ export async function runCompactionRounds(round: () => Promise<CompactionResult>
     if (limits.signal?.aborted || limits.stop?.()) return total;
     const r = await round();
     total = addCompaction(total, r);
+    COMPACTION_TOTALS.rounds++;
+    COMPACTION_TOTALS.groups += r.groups;
+    COMPACTION_TOTALS.blocksIn += r.blocksIn;
+    COMPACTION_TOTALS.blocksOut += r.blocksOut;
+    COMPACTION_TOTALS.rows += r.rows;
     if (r.done || Date.now() - started >= maxMs) return total;
     // a round that could do nothing yet (readers, rows locked by another instance) waits longer
     const pause = r.blocksIn === 0 ? Math.max(100, limits.pauseMs ?? 0) : (limits.pauseMs ?? 0);
