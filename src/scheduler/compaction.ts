@@ -9,7 +9,7 @@ export interface CompactionRunOptions {
   signal?: AbortSignal;
   /** stop starting rounds after this long (ms); default 50 s, inside the default one-minute schedule */
   maxMs?: number;
-  /** pause between rounds (ms), so ingestion gets the connection (SQLite) or the pool in between; default 50 */
+  /** pause between rounds (ms), so ingestion gets the connection (SQLite) or the pool in between; default 20 */
   pauseMs?: number;
   /** thresholds (blocks/compaction.ts defaults) */
   compaction?: Partial<CompactionOptions>;
@@ -25,6 +25,6 @@ export function runCompaction(store: Store, options: CompactionRunOptions = {}):
   return runCompactionRounds(() => store.compactPredictionBlocks(options.compaction), {
     signal: options.signal,
     maxMs: options.maxMs ?? 50_000,
-    pauseMs: options.pauseMs ?? 50,
+    pauseMs: options.pauseMs ?? 20,
   });
 }

@@ -221,7 +221,7 @@ describe.each(CONFORMANCE_FACTORIES)('store conformance: block compaction ($labe
   it('a scan in progress reads every row once while compaction rounds run', async () => {
     const model = await createModel(store());
     for (let w = 0; w < 200; w++) await store().writePredictions([batchOf(model, [{ id: `s-${w}`, ts: T0 + w * 1000 }])]);
-    const opts = { modelId: model.model_id, minRows: 25, maxRowsPerBlock: 50, roundRows: 1000 };
+    const opts = { modelId: model.model_id, minRows: 25, maxRowsPerBlock: 50, roundRows: 1000, roundBlocks: 250 };
     // 200 one-row blocks: the scan reads them in chunks of 64
     const iter = store().scanPredictions({ model_id: model.model_id, from: 0, to: T0 + DAY })[Symbol.asyncIterator]();
     const seen: string[] = [];

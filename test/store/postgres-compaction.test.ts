@@ -59,7 +59,7 @@ describe('PostgreSQL compaction with two instances', () => {
     const first = await iter.next();
     expect(first.done).toBe(false);
     const seen = valuesOf(first.value!.columns, 'id') as string[];
-    const r = await runCompactionRounds(() => b.compactPredictionBlocks({ modelId: model.model_id, minRows: 50, maxRowsPerBlock: 100, roundRows: 1000 }));
+    const r = await runCompactionRounds(() => b.compactPredictionBlocks({ modelId: model.model_id, minRows: 50, maxRowsPerBlock: 100, roundRows: 1000, roundBlocks: 250 }));
     expect(r.blocksIn).toBe(300);
     for (let n = await iter.next(); !n.done; n = await iter.next()) seen.push(...(valuesOf(n.value.columns, 'id') as string[]));
     expect(seen).toHaveLength(300);

@@ -66,7 +66,7 @@ describe('mergeBlocks', () => {
   });
 
   it('checks options', () => {
-    expect(compactionOptions()).toEqual({ minRows: 2000, maxRowsPerBlock: 20000, roundRows: 20000, roundBlocks: 250 });
+    expect(compactionOptions()).toEqual({ minRows: 2000, maxRowsPerBlock: 20000, roundRows: 20000, roundBlocks: 32 });
     expect(() => compactionOptions({ roundBlocks: 1 })).toThrow(/roundBlocks/);
   });
 });
