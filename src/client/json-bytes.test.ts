@@ -142,6 +142,20 @@ describe('JsonBytes', () => {
     for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
   });
 
+  it('writes objects used as maps (other keys in every row) and comes back to shapes when they settle', () => {
+    const w = new JsonBytes(16);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rows: object[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const tokens: Record<string, number> = {};
+      for (let j = 0; j < 5; j++) tokens[`t${Math.floor(random() * 500)}`] = Math.round(random() * 1000) / 100;
+      // the first 1,500 rows: a new key set each time; then one shape over and over
+      rows.push(i < 1500 ? { features: tokens, label: 'x' } : { features: { a: i / 4, b: `s${i}` }, label: 'y' });
+    }
+    for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
+  });
+
   it('grows its buffer as needed and keeps what it wrote', () => {
     const w = new JsonBytes(16);
     const big = { s: 'x'.repeat(10_000), t: 'ü'.repeat(5_000), n: Array.from({ length: 1000 }, (_, i) => i / 7) };

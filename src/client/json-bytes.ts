@@ -39,6 +39,10 @@ const MAX_SHAPE_KEYS = 256;
 const MAX_SHAPES = 256;
 /** shapes seen once that are remembered (to compile them when seen again) */
 const MAX_SEEN = 4096;
+/** a position whose objects changed keys this many times in a row is walked without shapes… */
+const MAX_MISSES = 16;
+/** …for this many objects, then shapes are tried again */
+const RETRY_AFTER = 1024;
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 const HEX = '0123456789abcdef';
@@ -74,6 +78,8 @@ export class Slot {
   shape: Shape | undefined = undefined;
   /** decimals of the last fixed-point number written here (0: none yet) */
   decimals = 0;
+  /** objects in a row whose keys were not those of the one before */
+  misses = 0;
   private kids: Slot[] | undefined = undefined;
 
   /** The slots below this one: [0] for an array's elements, [1 + i] for member i of the shape. */
@@ -261,18 +267,32 @@ export class JsonBytes {
     this.reserve(1);
     const start = this.at;
     this.buf[this.at++] = 123; // {
-    let shape = slot.shape;
+    const shape = slot.shape;
     if (shape !== undefined && shape.write !== undefined) {
       const n = shape.write(this, o, depth, slot);
       if (n !== MISMATCH) return n;
     }
+    return this.membersSlow(o, slot, depth, start);
+  }
+
+  /** members() when the object is not of its position's compiled shape (kept apart: members() stays small). */
+  private membersSlow(o: Record<string, unknown>, slot: Slot, depth: number, start: number): number {
     const keys = Object.keys(o);
-    if (shape === undefined || !shape.final || !sameKeys(shape.keys, keys)) slot.shape = shape = shapeOf(keys);
     if (typeof o.toJSON === 'function') {
       this.at = start; // JSON.stringify would call it, with the key only the caller knows
       return HAS_TOJSON;
     }
-    if (shape.write) {
+    // an object used as a map (other keys every time) is walked as it is: looking its keys up
+    // as a shape would cost more than it saves. Every so often, look again.
+    let shape = slot.shape;
+    if (slot.misses >= MAX_MISSES) {
+      if (++slot.misses === MAX_MISSES + RETRY_AFTER) slot.misses = 0;
+      shape = undefined;
+    } else if (shape === undefined || !shape.final || !sameKeys(shape.keys, keys)) {
+      if (shape !== undefined && shape.final) slot.misses++;
+      slot.shape = shape = shapeOf(keys);
+    } else slot.misses = 0;
+    if (shape?.write) {
       const n = shape.write(this, o, depth, slot);
       if (n !== MISMATCH) return n;
       this.at = start + 1; // its keys changed under us (a getter?): walk them as they are now
