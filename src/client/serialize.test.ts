@@ -100,4 +100,20 @@ describe('serializeBatch', () => {
     recycle(spare, tiny);
     expect(spare.spare).toHaveLength(0);
   });
+
+  it('writes rows of raw floats (left to JSON.stringify for a while) and rows of short decimals alike, line for line', async () => {
+    const q = new RowQueue(3000);
+    const rows: object[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const raw = Math.floor(i / 500) % 2 === 0; // runs of 500 raw-float rows, then 500 short-decimal rows
+      const features: Record<string, number> = {};
+      for (let j = 0; j < 10; j++) features[`f${j}`] = raw ? Math.sin(i * 10 + j) : Math.round(Math.sin(i * 10 + j) * 1000) / 1000;
+      rows.push({ features, prediction: { label: 'a', score: raw ? Math.cos(i) : i / 8 } });
+      q.push(rows[i], `id-${i}`, ADD_TIME, 1000 + i);
+    }
+    const part = (await serializeBatch(q.take(3000), 3000)).predictions!;
+    const lines = part.body.toString('utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toEqual(rows.map((r, i) => serializeRow(r, `id-${i}`, ADD_TIME, 1000 + i)));
+  });
 });
