@@ -191,6 +191,12 @@ export interface CompactionRunLimits {
   pauseMs?: number;
   /** stop between rounds when this says so (e.g. writes resumed) */
   stop?: () => boolean;
+  /**
+   * pause at least this many times as long as the last round took (default 0): a round that
+   * took long was slowed by other work (ingestion holding the connection and the CPU), so the
+   * run backs off and keeps its share of the time under 1 / (1 + dutyFactor)
+   */
+  dutyFactor?: number;
 }
 
 /**
@@ -206,7 +212,9 @@ export async function runCompactionRounds(round: () => Promise<CompactionResult>
   let total: CompactionResult = { ...EMPTY_COMPACTION, done: false };
   for (;;) {
     if (limits.signal?.aborted || limits.stop?.()) return total;
+    const roundStarted = performance.now();
     const r = await round();
+    const roundMs = performance.now() - roundStarted;
     total = addCompaction(total, r);
     COMPACTION_TOTALS.rounds++;
     COMPACTION_TOTALS.groups += r.groups;
@@ -215,7 +223,7 @@ export async function runCompactionRounds(round: () => Promise<CompactionResult>
     COMPACTION_TOTALS.rows += r.rows;
     if (r.done || Date.now() - started >= maxMs) return total;
     // a round that could do nothing yet (readers, rows locked by another instance) waits longer
-    const pause = r.blocksIn === 0 ? Math.max(100, limits.pauseMs ?? 0) : (limits.pauseMs ?? 0);
+    const pause = Math.max(r.blocksIn === 0 ? Math.max(100, limits.pauseMs ?? 0) : (limits.pauseMs ?? 0), Math.round(roundMs * (limits.dutyFactor ?? 0)));
     await new Promise((resolve) => (pause ? setTimeout(resolve, pause) : setImmediate(resolve)));
   }
 }

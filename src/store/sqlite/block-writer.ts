@@ -29,6 +29,7 @@ export class BlockWriterThread {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { done: (ids: number[] | 'stale') => void; fail: (e: Error) => void }>();
   private next = 0;
+  private readonly idleWaiters: (() => void)[] = [];
   private failure: Error | undefined;
   private closed: Promise<void> | undefined;
 
@@ -40,7 +41,10 @@ export class BlockWriterThread {
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
-      if (this.waiting.size === 0) this.worker.unref();
+      if (this.waiting.size === 0) {
+        this.worker.unref();
+        for (const f of this.idleWaiters.splice(0)) f();
+      }
       if (m.type === 'failed') w.fail(new Error(m.message));
       else w.done(m.type === 'stale' ? 'stale' : m.blockIds);
     });
@@ -48,9 +52,21 @@ export class BlockWriterThread {
       this.failure ??= e;
       for (const w of this.waiting.values()) w.fail(e);
       this.waiting.clear();
+      for (const f of this.idleWaiters.splice(0)) f();
     };
     this.worker.on('error', die);
     this.worker.on('exit', (code) => die(new Error(`the block writer thread exited (code ${code})`)));
+  }
+
+  /** Is a write in flight (its transaction may hold SQLite's write lock)? */
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  /** Resolves once no write is in flight. */
+  idle(): Promise<void> {
+    if (this.waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** The thread died (its error failed the writes in flight); writes should go elsewhere. */

@@ -39,6 +39,9 @@ interface GroupKey {
  * the table again (key-merger.ts): the new pending block holds them, and its own merge puts them
  * back.
  */
+/** How often a round waits for the block writer thread to go idle before giving up (done: false). */
+const MAX_WRITER_WAITS = 100;
+
 export class SqliteCompactor {
   private readonly keyFrom: Database.Statement;
   private readonly keyAfter: Database.Statement;
@@ -55,6 +58,8 @@ export class SqliteCompactor {
     private readonly exclusive: Exclusive,
     /** scans in progress on this store: a round waits for none (a scan lists blocks, then reads them) */
     private readonly readers: () => number,
+    /** the block writer thread, when writes commit there */
+    private readonly writer?: { readonly busy: boolean; idle(): Promise<void> },
   ) {
     // the partial index prediction_blocks_small (migration 0009) serves these: the (model,
     // schema version, day) keys that have small blocks are walked one index seek each (lone
@@ -72,9 +77,22 @@ export class SqliteCompactor {
     );
   }
 
-  /** One round; `done: false` with nothing done when scans were running. */
-  round(o: CompactionOptions): Promise<CompactionResult> {
-    return this.exclusive(() => (this.readers() > 0 ? { ...EMPTY_COMPACTION, done: false } : this.roundNow(o)));
+  /**
+   * One round; `done: false` with nothing done when scans were running. The round starts only
+   * while the block writer thread has no write in flight: its transaction would hold SQLite's
+   * write lock, and the main connection would wait for it in SQLite's busy handler, which
+   * sleeps on the event loop (milliseconds at a time: every request waits). While the round
+   * holds the connection mutex no write can be planned, so none can be sent to the thread.
+   */
+  async round(o: CompactionOptions): Promise<CompactionResult> {
+    for (let attempt = 0; attempt < MAX_WRITER_WAITS; attempt++) {
+      await this.writer?.idle();
+      const r = await this.exclusive(() =>
+        this.writer?.busy ? null : this.readers() > 0 ? { ...EMPTY_COMPACTION, done: false } : this.roundNow(o),
+      );
+      if (r) return r;
+    }
+    return { ...EMPTY_COMPACTION, done: false };
   }
 
   /**

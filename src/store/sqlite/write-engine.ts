@@ -61,7 +61,14 @@ export class WriteEngine {
   ) {
     this.ledger = new KeyLedger(raw);
     this.merger = new KeyMerger(raw, this.ledger, exclusive, options.merge);
-    this.compactor = new SqliteCompactor(raw, this.ledger, exclusive, options.readers);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    this.compactor = new SqliteCompactor(raw, this.ledger, exclusive, options.readers, {
+      get busy() {
+        return engine.thread !== null && !engine.thread.failed && engine.thread.busy;
+      },
+      idle: () => (this.thread && !this.thread.failed ? this.thread.idle() : Promise.resolve()),
+    });
     const compaction = options.compaction;
     // quiet time: compact until done, or until writes resume (the next quiet time goes on)
     if (compaction) this.merger.quietWork = (quiet) => runCompactionRounds(() => this.compactor.round(compaction), { stop: () => !quiet(), maxMs: 60_000 });
