@@ -1,31 +1,15 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { TEST_PG_URL } from '../store/store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { usePostgresPair } from '../store/store-fixtures.js';
 import { enqueue, makeAlert, makeIncident } from './outbox-fixtures.js';
 
 const T = Date.UTC(2026, 0, 1, 12);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('outbox claims on PostgreSQL: two stores (two pools) on one schema', () => {
-  const schema = `dwclaims_${process.pid}_${Date.now().toString(36)}`;
-  let a: PostgresStore;
-  let b: PostgresStore;
-  beforeAll(async () => {
-    a = await PostgresStore.open({ url: TEST_PG_URL, schema, poolSize: 4 });
-    await a.migrate();
-    b = await PostgresStore.open({ url: TEST_PG_URL, schema, poolSize: 4 });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    const c = new pg.Client({ connectionString: TEST_PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  });
+  const stores = usePostgresPair('dwclaims');
 
   it('concurrent claimers never hold the same delivery, and each incident’s deliveries go one at a time in sequence', async () => {
+    const [a, b] = [stores.a(), stores.b()];
     const incidents = Array.from({ length: 30 }, () => makeIncident());
     for (const inc of incidents) {
       const alert = makeAlert({ incident_id: inc.incident_id, model_id: inc.model_id });

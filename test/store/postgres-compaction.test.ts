@@ -1,31 +1,14 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCompactionRounds, type CompactionResult } from '../../src/store/blocks/compaction.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { DAY, T0, batchOf, collect, createModel, valuesOf } from './conformance-helpers.js';
-import { TEST_PG_URL } from './store-fixtures.js';
+import { usePostgresPair } from './store-fixtures.js';
 
 /** Two instances on one PostgreSQL schema compacting the same blocks at once. */
 describe('PostgreSQL compaction with two instances', () => {
-  const schema = `dwtest_cmp_${process.pid}_${Date.now().toString(36)}`;
-  let a: PostgresStore;
-  let b: PostgresStore;
-
-  beforeAll(async () => {
-    a = await PostgresStore.open({ url: TEST_PG_URL, schema, poolSize: 4 });
-    await a.migrate();
-    b = await PostgresStore.open({ url: TEST_PG_URL, schema, poolSize: 4 });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    const client = new pg.Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  });
+  const stores = usePostgresPair('dwtest_cmp');
 
   it('each block is compacted by one of them: nothing lost, nothing doubled', async () => {
+    const [a, b] = [stores.a(), stores.b()];
     const model = await createModel(a);
     // 400 blocks of 1-2 rows over 4 days, written through both instances
     const ids: string[] = [];
@@ -52,6 +35,7 @@ describe('PostgreSQL compaction with two instances', () => {
   });
 
   it('a scan that began before a compaction round reads the blocks as they were', async () => {
+    const [a, b] = [stores.a(), stores.b()];
     const model = await createModel(a);
     for (let w = 0; w < 300; w++) await a.writePredictions([batchOf(model, [{ id: `s-${w}`, ts: T0 + w * 1000 }])]);
     // 300 one-row blocks: the scan reads them in chunks of 64 blocks
