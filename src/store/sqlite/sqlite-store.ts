@@ -129,7 +129,7 @@ export class SqliteStore extends KyselyStore {
   }
 
   override async createModel(model: Model): Promise<void> {
-    this.shared.models.delete(model.model_id);
+    // (a cached "no such model" from an earlier request must not outlive the creation)
     await super.createModel(model);
     this.shared.models.delete(model.model_id);
   }

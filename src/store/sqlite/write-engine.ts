@@ -61,19 +61,13 @@ export class WriteEngine {
   ) {
     this.ledger = new KeyLedger(raw);
     this.merger = new KeyMerger(raw, this.ledger, exclusive, options.merge);
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const engine = this;
-    this.compactor = new SqliteCompactor(raw, this.ledger, exclusive, options.readers, {
-      get busy() {
-        return engine.thread !== null && !engine.thread.failed && engine.thread.busy;
-      },
-      idle: () => (this.thread && !this.thread.failed ? this.thread.idle() : Promise.resolve()),
-    });
+    this.thread = options.blockWriter ? new BlockWriterThread(options.blockWriter, { path: options.path, synchronous: options.synchronous }) : null;
+    // a dead thread holds no lock: its idle() resolves at once and busy is false
+    this.compactor = new SqliteCompactor(raw, this.ledger, exclusive, options.readers, this.thread ?? undefined);
     const compaction = options.compaction;
     // quiet time: compact until done, or until writes resume (the next quiet time goes on)
     if (compaction) this.merger.quietWork = (quiet) => runCompactionRounds(() => this.compactor.round(compaction), { stop: () => !quiet(), maxMs: 60_000 });
     this.inserter = new BlockInserter(raw);
-    this.thread = options.blockWriter ? new BlockWriterThread(options.blockWriter, { path: options.path, synchronous: options.synchronous }) : null;
     this.merger.arm();
   }
 
