@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DriftwatchClient } from '../client/driftwatch-client.js';
 import { startProxy } from '../client/proxy.js';
+import { ThreadLogger, checkMapping, loggerThreadScript } from '../client/proxy-logger.js';
+import type { FailedRow } from '../client/types.js';
 import type { ProxyMapping } from '../client/proxy-mapping.js';
 
 /** `--listen` as host and port: `:9000` (all interfaces), `9000`, `127.0.0.1:9000`, `[::1]:9000`. */
@@ -40,6 +42,12 @@ interface ProxyCommandOptions {
   maxBuffer?: string;
 }
 
+function positive(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer (got "${text}")`);
+  return n;
+}
+
 /** `driftwatch proxy`: a logging reverse proxy in front of a model server. */
 export function registerProxy(program: Command): void {
   program
@@ -61,17 +69,20 @@ export function registerProxy(program: Command): void {
       const apiKey = opts.apiKey ?? process.env.DRIFTWATCH_API_KEY;
       if (!apiKey) throw new Error('--api-key (or DRIFTWATCH_API_KEY) is required: a key with the ingest scope');
       const url = opts.url ?? process.env.DRIFTWATCH_URL ?? 'http://127.0.0.1:8080';
-      const client = new DriftwatchClient({
-        url,
-        apiKey,
-        modelId: opts.model,
-        batchSize: Number(opts.batchSize),
-        maxBuffer: Number(opts.maxBuffer),
-        flushOnExit: false, // the proxy closes it itself, after it stopped taking requests
-        onFailure: (failures) => console.error(`driftwatch proxy: ${failures.length} prediction(s) not stored, e.g. ${failures[0]?.prediction_id}: ${failures[0]?.reason}`),
-      });
-      const proxy = await startProxy({ target: opts.target, client, mapping, host: listen.host, port: listen.port }).catch(async (e: unknown) => {
-        await client.close();
+      if (!/^https?:\/\//.test(url)) throw new Error(`--url must be an http(s):// URL (got "${url}")`);
+      const clientOptions = { url, apiKey, modelId: opts.model, batchSize: positive('--batch-size', opts.batchSize), maxBuffer: positive('--max-buffer', opts.maxBuffer) };
+      const onFailure = (failures: FailedRow[], count = failures.length) => console.error(`driftwatch proxy: ${count} prediction(s) not stored, e.g. ${failures[0]?.prediction_id}: ${failures[0]?.reason}`);
+      const onError = (e: unknown) => console.error(`driftwatch proxy: a call was not logged: ${(e as Error).message}`);
+      checkMapping(mapping); // a bad mapping is refused here, naming the key
+      // logging runs on a thread of its own (parsing, mapping, serialising, sending to driftwatch
+      // never hold up a proxied response); on the same loop when the thread's script is not
+      // there (the TypeScript sources)
+      const script = loggerThreadScript();
+      const client = script ? undefined : new DriftwatchClient({ ...clientOptions, flushOnExit: false, onFailure });
+      const logger = script ? new ThreadLogger(script, { client: clientOptions, mapping }, onError, onFailure) : undefined;
+      await logger?.ready();
+      const proxy = await startProxy({ target: opts.target, client, logger, mapping, onError, host: listen.host, port: listen.port }).catch(async (e: unknown) => {
+        await (logger ?? client)?.close();
         throw e;
       });
       console.log(`driftwatch proxy listening on ${proxy.url} → ${opts.target}, logging model "${opts.model}" to ${url}`);
@@ -82,10 +93,10 @@ export function registerProxy(program: Command): void {
         console.error(`driftwatch proxy: ${signal}, finishing in-flight requests and flushing predictions`);
         void proxy
           .close()
-          .then(() => client.close())
-          .then(() => {
-            const s = client.stats();
-            console.error(`driftwatch proxy: stopped (${proxy.server.proxyStats().forwarded} forwarded, ${s.sent} predictions sent, ${s.failed} failed, ${s.dropped} dropped)`);
+          .then(async () => (await proxy.server.logger.close()) ?? (client && (await client.close(), client.stats())))
+          .then((s) => {
+            const { forwarded, logged, skipped } = proxy.server.proxyStats();
+            console.error(`driftwatch proxy: stopped (${forwarded} forwarded, ${logged} logged, ${skipped} not logged; ${s?.sent ?? 0} predictions sent, ${s?.failed ?? 0} failed, ${s?.dropped ?? 0} dropped)`);
             process.exit(0);
           });
       };

@@ -16,3 +16,4 @@ export { fastifyPlugin, type FastifyPluginOptions } from './fastify.js';
 export { type CaptureOptions, type PredictionSink, type RequestView, defaultFeatures, toPredictionValue } from './capture.js';
 export { createProxy, startProxy, type ProxyOptions, type ProxyStats } from './proxy.js';
 export { compileMapping, type ProxyMapping, type ProxiedCall } from './proxy-mapping.js';
+export { type CallLogger, type CapturedCall, InlineLogger, ThreadLogger, type ThreadClientOptions, loggerThreadScript } from './proxy-logger.js';

@@ -1,15 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import zlib from 'node:zlib';
-import { parseBody, type PredictionSink } from './capture.js';
-import { type CompiledMapping, type ProxiedCall, type ProxyMapping, compileMapping } from './proxy-mapping.js';
+import type { PredictionSink } from './capture.js';
+import { type CallLogger, InlineLogger } from './proxy-logger.js';
+import { type ProxyMapping, compileMapping } from './proxy-mapping.js';
 
 /** Configuration of {@link createProxy}. */
 export interface ProxyOptions {
   /** the model server, e.g. http://model:8000 (http only) */
   target: string;
-  /** where the predictions go (usually a DriftwatchClient with the model's id) */
-  client: PredictionSink;
+  /**
+   * where the predictions go (usually a DriftwatchClient with the model's id), logged on the
+   * proxy's own event loop; or `logger`
+   */
+  client?: PredictionSink;
+  /** what turns captured calls into predictions instead of `client` (e.g. a ThreadLogger: the CLI's) */
+  logger?: CallLogger;
   /** which calls to log and where their fields are (default: POST calls, middleware defaults) */
   mapping?: ProxyMapping;
   /** request or response bodies larger than this are forwarded but not logged (default 1 MiB) */
@@ -78,14 +83,6 @@ function relay(from: http.IncomingMessage, to: http.ClientRequest | http.ServerR
   from.pipe(to);
 }
 
-function decode(buf: Buffer, encoding: string | undefined): Buffer {
-  if (!encoding || encoding === 'identity') return buf;
-  if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(buf);
-  if (encoding === 'deflate') return zlib.inflateSync(buf);
-  if (encoding === 'br') return zlib.brotliDecompressSync(buf);
-  throw new Error(`cannot read a ${encoding}-encoded body`);
-}
-
 /**
  * A reverse proxy in front of a model server: every request is forwarded as it came (method,
  * path, headers, body, streamed both ways over keep-alive connections) and answered with what
@@ -93,15 +90,15 @@ function decode(buf: Buffer, encoding: string | undefined): Buffer {
  * the response has gone out, turned into predictions for the client. Nothing on the logging side
  * (parsing, mapping, driftwatch being down) can change or delay a proxied response.
  */
-export function createProxy(options: ProxyOptions): http.Server & { proxyStats(): ProxyStats } {
+export function createProxy(options: ProxyOptions): http.Server & { proxyStats(): ProxyStats; logger: CallLogger } {
   const target = new URL(options.target);
   if (target.protocol !== 'http:') throw new TypeError(`target must be http://…, not ${options.target}`);
-  const mapping: CompiledMapping = compileMapping(options.mapping ?? {});
+  const mapping = compileMapping(options.mapping ?? {});
   const limit = options.maxCaptureBytes ?? 1 << 20;
   // idle upstream connections are closed after 4 s, before the model server's own keep-alive
   // timeout (Node's default is 5 s) can close one just as a request is sent on it
   const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4000 });
-  const stats: ProxyStats = { forwarded: 0, logged: 0, skipped: 0, upstreamErrors: 0 };
+  const stats = { forwarded: 0, upstreamErrors: 0 };
   const report = (e: unknown) => {
     try {
       options.onError?.(e);
@@ -109,14 +106,15 @@ export function createProxy(options: ProxyOptions): http.Server & { proxyStats()
       /* never */
     }
   };
+  if (!options.logger && !options.client) throw new TypeError('createProxy needs a client or a logger');
+  const logger = options.logger ?? new InlineLogger(mapping, options.client!, report);
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const arrived = Date.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
-    const watched = mapping.matches(req.method ?? 'GET', path);
+    const watched = mapping.matches(req.method ?? 'GET', q < 0 ? url : url.slice(0, q));
     const requestCopy = watched ? new BodyCopy(limit) : undefined;
     let responseCopy: BodyCopy | undefined;
     let upstream: http.IncomingMessage | undefined;
@@ -146,42 +144,23 @@ export function createProxy(options: ProxyOptions): http.Server & { proxyStats()
 
     if (!watched) return;
     res.on('finish', () => {
-      // after the response went out: the proxied call never waits for this
-      setImmediate(() => {
-        try {
-          if (!upstream || !requestCopy?.chunks || !responseCopy?.chunks) return void stats.skipped++;
-          const reqType = req.headers['content-type'];
-          const resType = upstream.headers['content-type'];
-          const call: ProxiedCall = {
-            request: {
-              method: req.method ?? 'GET',
-              path,
-              query: Object.fromEntries(new URLSearchParams(q < 0 ? '' : url.slice(q + 1))),
-              headers: req.headers,
-              body: parseBody(decode(Buffer.concat(requestCopy.chunks), req.headers['content-encoding']), reqType),
-            },
-            response: {
-              status: upstream.statusCode ?? 0,
-              headers: upstream.headers,
-              body: parseBody(decode(Buffer.concat(responseCopy.chunks), upstream.headers['content-encoding'] as string | undefined), resType),
-            },
-          };
-          if (call.response.status < 200 || call.response.status >= 300) return;
-          const row = mapping.extract(call);
-          if (!row) return void stats.skipped++;
-          row.metadata.latency_ms = Math.round(((finishedAt || performance.now()) - started) * 1000) / 1000;
-          if (row.timestamp === undefined) row.timestamp = arrived;
-          options.client.log(row);
-          stats.logged++;
-        } catch (e) {
-          stats.skipped++;
-          report(e);
-        }
+      // after the response went out: the logger takes it from here, the proxied call never waits for it
+      if (!upstream || !requestCopy?.chunks || !responseCopy?.chunks) return logger.skip();
+      logger.capture({
+        method: req.method ?? 'GET',
+        url,
+        requestHeaders: req.headers,
+        requestBody: requestCopy.chunks.length === 1 ? requestCopy.chunks[0] : Buffer.concat(requestCopy.chunks),
+        status: upstream.statusCode ?? 0,
+        responseHeaders: upstream.headers,
+        responseBody: responseCopy.chunks.length === 1 ? responseCopy.chunks[0] : Buffer.concat(responseCopy.chunks),
+        arrived,
+        latencyMs: (finishedAt || performance.now()) - started,
       });
     });
   });
   server.on('close', () => agent.destroy());
-  return Object.assign(server, { proxyStats: () => ({ ...stats }) });
+  return Object.assign(server, { logger, proxyStats: (): ProxyStats => ({ ...stats, ...logger.counts() }) });
 }
 
 /** Start a proxy listening on host:port; resolves with its URL. */
@@ -196,10 +175,13 @@ export async function startProxy(options: ProxyOptions & { host?: string; port: 
   return {
     url: `http://${host}:${addr.port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    // stop taking requests, let those in flight finish, then let the logger log what they left
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      await server.logger.close();
+    },
   };
 }

@@ -74,7 +74,7 @@ describe('integrations against driftwatch', () => {
       }
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(out).toMatch(/200 predictions sent, 0 failed, 0 dropped/);
+      expect(out).toMatch(/200 forwarded, 200 logged, 0 not logged; 200 predictions sent, 0 failed, 0 dropped/);
       const ids = (await dw.storedIds()).filter((id) => id.startsWith('px-'));
       expect(ids.sort()).toEqual(Array.from({ length: n }, (_, i) => `px-${i}`).sort());
       const p = await dw.store().getPrediction(CLIENT_MODEL.model_id, 'px-77');
