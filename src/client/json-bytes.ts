@@ -6,7 +6,9 @@
  * after row). For each shape (an object's own enumerable keys, in order: what JSON.stringify
  * walks) seen twice, a writer is compiled once: it loads each member by name (monomorphic
  * property loads), writes the quoted key as constant bytes and the value straight into the
- * buffer. Numbers that are exactly a short decimal (what features, probabilities and
+ * buffer. Once a row's shape and the shapes of the objects nested in it are compiled, one
+ * writer is compiled for the whole row (nested objects checked and written inline, room
+ * reserved once). Numbers that are exactly a short decimal (what features, probabilities and
  * attributions usually are) take an exact fixed-point path that remembers, per key, how many
  * decimals the last value had; strings are written as UTF-8 byte by byte. Anything not handled
  * exactly here (a BigInt, a class instance, a boxed primitive, a toJSON that answers an object,
@@ -43,6 +45,16 @@ const MAX_SEEN = 4096;
 const MAX_MISSES = 16;
 /** …for this many objects, then shapes are tried again */
 const RETRY_AFTER = 1024;
+/** a row's writer inlines nested objects this deep at most… */
+const MAX_TREE_DEPTH = 8;
+/** …and this many members in all (beyond, nested objects go through their own writers) */
+const MAX_TREE_MEMBERS = 1024;
+/** row writers compiled in all (a position whose nested shapes keep changing stops getting new ones) */
+const MAX_TREES = 64;
+/** rows in a row that a row writer did not fit (other keys, or a nested shape that changed) before it is dropped */
+const TREE_MISSES = 16;
+/** bytes reserved per number by a row writer (the longest Number::toString is 24) */
+const NUMBER_BYTES = 32;
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 const HEX = '0123456789abcdef';
@@ -51,6 +63,13 @@ const DIGITS = new Uint8Array(200);
 for (let i = 0; i < 100; i++) {
   DIGITS[2 * i] = 48 + Math.floor(i / 10);
   DIGITS[2 * i + 1] = 48 + (i % 10);
+}
+const POW10_32 = new Int32Array([1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
+/** the four ASCII digits of 0…9999 (zero-padded), first digit in the low byte: for little-endian 4-byte stores */
+const DIGITS4 = new Uint32Array(10000);
+for (let i = 0; i < 10000; i++) {
+  const d = [Math.floor(i / 1000), Math.floor(i / 100) % 10, Math.floor(i / 10) % 10, i % 10];
+  DIGITS4[i] = (48 + d[0]) | ((48 + d[1]) << 8) | ((48 + d[2]) << 16) | ((48 + d[3]) << 24);
 }
 // eslint-disable-next-line no-control-regex
 const NOT_PLAIN_ASCII = /[\u0000-\u001f"\\\u0080-\uffff]/;
@@ -82,6 +101,10 @@ export class Slot {
   misses = 0;
   /** (a row's slot) rows still to leave to JSON.stringify (see JsonBytes.lastRowMostlyV8Numbers) */
   viaStringify = 0;
+  /** (a row's slot) the whole-row writer compiled from the shapes below, if any */
+  tree: Tree | undefined = undefined;
+  /** (a row's slot) rows in a row the tree did not fit */
+  treeMisses = 0;
   private kids: Slot[] | undefined = undefined;
 
   /** The slots below this one: [0] for an array's elements, [1 + i] for member i of the shape. */
@@ -183,6 +206,157 @@ function compileShape(keys: string[]): MembersWriter | undefined {
 }
 
 /**
+ * A compiled writer of a whole row: `{` and the members, with the objects nested in it written
+ * inline (their own checks in place of a call to their members writer); the member count, -1 to
+ * give up, or MISMATCH (having written nothing) when the row does not have its shape's keys.
+ */
+type TreeWriter = (w: JsonBytes, o: Record<string, unknown>) => number;
+
+interface Tree {
+  write: TreeWriter;
+  /** the row's shape it was compiled for */
+  shape: Shape;
+  /** the positions below (objects written inline, and the other members) and their shapes then */
+  deps: { slot: Slot; shape: Shape | undefined; inlined: boolean }[];
+}
+
+let trees = 0;
+
+/** Whether the objects at this position are written inline by a row writer compiled now. */
+function inlinable(slot: Slot): boolean {
+  const shape = slot.shape;
+  return shape !== undefined && shape.final && shape.write !== undefined && slot.misses === 0;
+}
+
+/** Whether a position below the tree has an object shape other than the one compiled in (or one worth compiling in now). */
+function stale(tree: Tree): boolean {
+  for (const d of tree.deps) if (d.slot.shape !== d.shape && (d.inlined || inlinable(d.slot))) return true;
+  return false;
+}
+
+/**
+ * The writer of a row whose shape (and the shapes of the objects below it) are compiled: one
+ * function for the whole tree, so that a row costs no call per nested object and reserves room
+ * once for all the constant bytes and numbers (again only after a call that may write any
+ * number of bytes: a string, a member of another type). Each nested object is checked in place
+ * as its members writer would (plain, no toJSON, the shape's keys in order); one that is not is
+ * written by JsonBytes.member, as the members writer would, and flagged so that a position
+ * whose shape changed gets a new tree. A number whose position's last one had k decimals is
+ * written by fixedAt when it has exactly k decimals or fewer, else by numberIn.
+ */
+function compileTree(row: Slot): Tree | undefined {
+  const shape = row.shape!;
+  const keyLists: string[][] = [shape.keys];
+  const slots: Slot[] = [];
+  const deps: Tree['deps'] = [];
+  let levels = 0;
+  let members = shape.keys.length;
+  const keyStores = (text: string): [string, number] => {
+    const bytes = Buffer.from(text);
+    const parts: string[] = [];
+    let j = 0;
+    for (; j + 4 <= bytes.length; j += 4) parts.push(`dv.setUint32(a, ${bytes.readUInt32LE(j)}, true); a += 4;`);
+    for (; j < bytes.length; j++) parts.push(`b[a++] = ${bytes[j]};`);
+    return [parts.join(' '), bytes.length];
+  };
+  const reload = (bytes: number) => `w.reserve(${bytes}); b = w.buf; dv = w.dv; a = w.at;`;
+
+  /**
+   * The members of the object in o<L> (keys K<kl>, at `depth`), followed by code that writes at
+   * most `tail` bytes before its first call: the code and the most bytes written before a call.
+   */
+  function level(keys: string[], slot: Slot, depth: number, L: number, kl: number, tail: number): { code: string; bound: number } {
+    const kids = slot.children(keys.length);
+    const blocks: string[] = []; // generated back to front, for the bounds
+    let after = tail; // the most bytes written from member i + 1 on before a call
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = JSON.stringify(keys[i]);
+      const c = kids[i + 1];
+      const s = `s${slots.push(c) - 1}`;
+      const comma = `if (n${L}++ !== 0) b[a++] = 44;`;
+      const generic = `w.at = a; n${L} = w.member(v, ${i}, K${kl}, n${L}, ${s}, ${depth}); if (n${L} < 0) return -1; ${reload(after)}`;
+      const sub = c.shape;
+      if (sub !== undefined && inlinable(c) && depth < MAX_TREE_DEPTH && members + sub.keys.length <= MAX_TREE_MEMBERS) {
+        deps.push({ slot: c, shape: sub, inlined: true });
+        members += sub.keys.length;
+        const M = ++levels;
+        const km = keyLists.push(sub.keys) - 1;
+        const inner = level(sub.keys, c, depth + 1, M, km, 1 + after);
+        const [stores, length] = keyStores(`${key}:{`);
+        blocks.unshift([
+          `v = o${L}[${key}];`,
+          `if (typeof v === 'object' && v !== null && ((p = gp(v)) === OP || p === null) && v.toJSON === undefined) {`,
+          `  i = 0; for (const x in v) { if (i === ${sub.keys.length} || x !== K${km}[i]) { i = -1; break; } i++; }`,
+          `} else i = -1;`,
+          `if (i === ${sub.keys.length}) {`,
+          `  o${M} = v; n${M} = 0;`,
+          `  ${comma} ${stores}`,
+          inner.code,
+          `  b[a++] = 125;`,
+          `} else {`,
+          `  w.treeFallback = true;`,
+          `  ${generic}`,
+          `}`,
+        ].join('\n'));
+        after = 1 + length + inner.bound;
+        continue;
+      }
+      deps.push({ slot: c, shape: sub, inlined: false });
+      const [stores, length] = keyStores(`${key}:`);
+      blocks.unshift([
+        `v = o${L}[${key}];`,
+        `if ((t = typeof v) === 'number' || t === 'string' || t === 'boolean' || v === null) {`,
+        `  ${comma} ${stores}`,
+        `  if (t === 'number') {`,
+        `    if ((k = ${s}.decimals) === 0 || (r = fixedAt(b, dv, a, v, k)) < 0) { w.at = a; w.numberIn(v, ${s}); b = w.buf; dv = w.dv; a = w.at; } else { a = r; f++; }`,
+        `  } else if (t === 'string') { w.at = a; w.string(v); ${reload(after)} }`,
+        `  else if (v === true) { dv.setUint32(a, 1702195828, true); a += 4; }`, // true
+        `  else if (v === false) { dv.setUint32(a, 1936482662, true); a += 4; b[a++] = 101; }`, // false
+        `  else { dv.setUint32(a, 1819047278, true); a += 4; }`, // null
+        `} else {`,
+        `  if (t === 'object') w.treeFallback = true;`,
+        `  ${generic}`,
+        `}`,
+      ].join('\n'));
+      after = 1 + length + NUMBER_BYTES + after;
+    }
+    return { code: blocks.join('\n'), bound: after };
+  }
+
+  const body = level(shape.keys, row, 0, 0, 0, 0);
+  const vars = ['o0 = o', 'n0 = 0'];
+  for (let L = 1; L <= levels; L++) vars.push(`o${L}`, `n${L} = 0`);
+  const source = [
+    `return function tree(w, o) {`,
+    `if (o.toJSON !== undefined) return ${MISMATCH};`,
+    `let i = 0;`,
+    `for (const x in o) { if (i === ${shape.keys.length} || x !== K0[i]) return ${MISMATCH}; i++; }`,
+    `if (i !== ${shape.keys.length}) return ${MISMATCH};`,
+    `w.reserve(${1 + body.bound});`,
+    `let b = w.buf, dv = w.dv, a = w.at, v, t, p, k, r, f = 0, ${vars.join(', ')};`,
+    `b[a++] = 123;`,
+    body.code,
+    `w.at = a; w.numbers += f;`,
+    `return n0;`,
+    `};`,
+  ];
+  const names = keyLists.map((_, j) => `K${j} = KS[${j}]`).concat(slots.map((_, j) => `s${j} = S[${j}]`));
+  try {
+    const factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', `const ${names.join(', ')};\n${source.join('\n')}`) as (
+      ks: string[][],
+      s: Slot[],
+      fixed: typeof fixedAt,
+      gp: typeof Object.getPrototypeOf,
+      op: object,
+    ) => TreeWriter;
+    return { write: factory(keyLists, slots, fixedAt, Object.getPrototypeOf, OBJECT_PROTO), shape, deps };
+  } catch {
+    canCompile = false;
+    return undefined;
+  }
+}
+
+/**
  * A growable byte buffer that JSON values are appended to. `buf.subarray(0, at)` is what was
  * written; a row that could not be written exactly leaves `at` where it was.
  */
@@ -192,9 +366,11 @@ export class JsonBytes {
   dv: DataView;
   at = 0;
   private readonly looseSlot = new Slot();
-  /** numbers written in the current row, and how many of them by V8 */
-  private numbers = 0;
+  /** @internal numbers written in the current row, and how many of them by V8 */
+  numbers = 0;
   private viaV8 = 0;
+  /** @internal set by a row writer that wrote an object below the row through JsonBytes.member */
+  treeFallback = false;
   private lastInteger = NaN;
   private lastIntegerBytes = Buffer.alloc(0);
 
@@ -253,8 +429,24 @@ export class JsonBytes {
       const proto = Object.getPrototypeOf(row) as unknown;
       // a toJSON on Object.prototype would apply to every plain object: left to JSON.stringify
       if ((proto !== OBJECT_PROTO && proto !== null) || 'toJSON' in OBJECT_PROTO) return this.undo(start);
-      const n = this.members(row as Record<string, unknown>, this.rowSlot, 0);
-      return n < 0 ? this.undo(start) : n;
+      const slot = this.rowSlot;
+      const tree = slot.tree;
+      if (tree !== undefined) {
+        this.treeFallback = false;
+        const n = tree.write(this, row as Record<string, unknown>);
+        if (n !== MISMATCH) {
+          if (n < 0) return this.undo(start);
+          // an object below written the long way: a position whose shape changed (not a null now and then) gets a new tree
+          if (!this.treeFallback) slot.treeMisses = 0;
+          else if (++slot.treeMisses >= TREE_MISSES && stale(tree)) slot.tree = undefined;
+          return n;
+        }
+        if (++slot.treeMisses >= TREE_MISSES) slot.tree = undefined; // the rows have other keys now
+      }
+      const n = this.members(row as Record<string, unknown>, slot, 0);
+      if (n < 0) return this.undo(start);
+      if (slot.tree === undefined) plantTree(slot);
+      return n;
     } catch {
       return this.undo(start);
     }
@@ -574,6 +766,69 @@ export class JsonBytes {
     for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i);
     this.at = at;
   }
+}
+
+/** Compile the row writer of a row position whose shape is compiled, while the budget lasts. */
+function plantTree(slot: Slot): void {
+  const shape = slot.shape;
+  if (shape === undefined || !shape.final || shape.write === undefined || slot.misses !== 0 || trees >= MAX_TREES) return;
+  trees++;
+  slot.tree = compileTree(slot);
+  slot.treeMisses = 0;
+}
+
+/**
+ * x (finite, not an integer) with k decimals or fewer, where the position's last number had
+ * k ≥ 1, written at `at` as Number::toString writes it: the end, or -1 when x is not exactly
+ * such a decimal of at most 10 digits, or is below 1e-6 (written with an exponent). Bytes past
+ * `at` may be written either way (room for NUMBER_BYTES is reserved). m / 10^k is correctly
+ * rounded, so `m / p === x` holds exactly when x is the double nearest that decimal; then, for
+ * the least such k (trailing zeros dropped), its digits are the shortest that round to x (see
+ * exactAt). Whole part and decimals are stored four digits at a time.
+ */
+function fixedAt(b: Buffer, dv: DataView, at: number, x: number, k: number): number {
+  if (x < 0) {
+    x = -x;
+    b[at++] = 45; // -
+  }
+  if (!(x >= 1e-6)) return -1; // NaN too
+  const p = POW10[k];
+  const m = Math.floor(x * p + 0.5);
+  if (!(m < 2147483648) || m / p !== x) return -1;
+  let a = m | 0;
+  let q = (a / 10) | 0;
+  while (a - q * 10 === 0) {
+    if (k === 1) return -1; // an integer (or ±0)
+    a = q;
+    q = (a / 10) | 0;
+    k--;
+  }
+  // x < 2^31 / 10 and at least 10^-k from an integer, far more than its rounding error: x | 0 is its whole part
+  const whole = x | 0;
+  if (whole >= 10000 || k > 8) return writeFixed32(b, at, a, k);
+  const frac = (a - Math.imul(whole, POW10_32[k])) | 0;
+  const w4 = DIGITS4[whole];
+  if (whole < 10) b[at++] = 48 + whole;
+  else if (whole < 100) {
+    dv.setUint16(at, w4 >>> 16, true);
+    at += 2;
+  } else if (whole < 1000) {
+    dv.setUint32(at, w4 >>> 8, true);
+    at += 3;
+  } else {
+    dv.setUint32(at, w4, true);
+    at += 4;
+  }
+  b[at++] = 46; // .
+  if (k <= 4) {
+    dv.setUint32(at, DIGITS4[frac] >>> (32 - 8 * k), true); // the last k of four digits, then bytes that are written over next
+    return at + k;
+  }
+  const hi = (frac / 10000) | 0;
+  dv.setUint32(at, DIGITS4[hi] >>> (64 - 8 * k), true);
+  at += k - 4;
+  dv.setUint32(at, DIGITS4[(frac - hi * 10000) | 0], true);
+  return at + 4;
 }
 
 const NOT_EXACT = -1;

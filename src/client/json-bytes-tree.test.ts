@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JsonBytes, Slot } from './json-bytes.js';
+
+// the compiled-code budgets (shapes, row writers) are per process: these tests have their own,
+// apart from json-bytes.test.ts, whose random shapes use them up
+
+/** What JsonBytes writes for a row, closed, as text; undefined when it gives the row up. */
+function written(row: object, w = new JsonBytes(16)): string | undefined {
+  const start = w.at;
+  if (w.openObject(row) < 0) {
+    expect(w.at).toBe(start); // gave up: nothing written
+    return undefined;
+  }
+  w.byte(125);
+  return w.buf.toString('utf8', start, w.at);
+}
+
+/** a number as a model's data has them: short decimals, integers, raw floats, edge values */
+const number = fc.oneof(
+  fc.double({ noNaN: false }),
+  fc.integer({ min: -1e6, max: 1e6 }).chain((m) => fc.integer({ min: 0, max: 12 }).map((k) => m / 10 ** k)),
+  fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).chain((m) => fc.integer({ min: 0, max: 17 }).map((k) => m / 10 ** k)),
+  fc.constantFrom(0, -0, 1e-6, 9.99e-7, 1e-7, 1e15, 1e15 + 0.5, 1e21, 2 ** 31, -(2 ** 31), 2 ** 53, 2 ** 53 + 2, 0.1, 0.3, 1 / 3, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN),
+);
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ minLength: 40, maxLength: 120 }));
+const key = fc.oneof(fc.constantFrom('age', 'income', 'region', '__proto__', 'toJSON', '0', '10', '', 'a"b', 'é'), fc.string({ maxLength: 6 }));
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    number,
+    text,
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.date({ noInvalidDate: false }),
+    fc.constantFrom({ toJSON: (k: string) => `key ${k}` }, { toJSON: () => undefined }, { toJSON: 1, x: 2 }, () => 1, Symbol('s')),
+    tie('object'),
+    fc.array(tie('value'), { maxLength: 5 }),
+  ),
+  object: fc.dictionary(key, tie('value'), { maxKeys: 6 }),
+}));
+
+describe('JsonBytes row writers (a whole row compiled into one function)', () => {
+  it('writes rows of one shape through the whole-row writer, whatever their values (property)', () => {
+    // a row of nested objects: after two rows the writer of the whole tree is compiled, then every
+    // row goes through it; each leaf is mostly a number (the fixed-decimal path, with the decimals of
+    // the row before), else any value: another type, an object of another shape, an array, undefined
+    const leaf = fc.oneof({ weight: 6, arbitrary: number }, { weight: 1, arbitrary: value });
+    const row = fc.record({
+      id: fc.oneof(fc.string({ maxLength: 8 }), value),
+      features: fc.oneof({ weight: 8, arbitrary: fc.record({ a: leaf, b: leaf, c: fc.oneof(text, leaf), d: leaf }) }, { weight: 1, arbitrary: value }),
+      prediction: fc.record({ label: fc.oneof(text, leaf), scores: fc.oneof({ weight: 8, arbitrary: fc.record({ p: leaf, q: leaf }) }, { weight: 1, arbitrary: value }) }),
+      last: leaf,
+    });
+    const slot = new Slot();
+    const w = new JsonBytes(16, slot);
+    const template = { id: 'x', features: { a: 1.5, b: 2.25, c: 'k', d: 0.125 }, prediction: { label: 'y', scores: { p: 0.5, q: 0.25 } }, last: 3.5 };
+    for (let i = 0; i < 3; i++) expect(written(template, w)).toBe(JSON.stringify(template));
+    expect(slot.tree).toBeDefined();
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 30 }), (rows) => {
+        for (const r of rows) expect(written(r, w)).toBe(JSON.stringify(r));
+        expect(written(template, w)).toBe(JSON.stringify(template));
+      }),
+      { numRuns: 1500 },
+    );
+    expect(slot.tree).toBeDefined();
+  });
+
+  it('writes each number of a compiled row exactly, keeping the decimals of each position (fixed-point fast path)', () => {
+    const slot = new Slot();
+    const w = new JsonBytes(16, slot);
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const odd = [0, -0, 1e-6, 9.99e-7, 1e-7, 0.1, 0.3, 1 / 3, 9999.5, 10000.5, 123456.789, 2 ** 31 / 1000, 2147.483647, 2147.483648, 1e21, 5, -5, NaN, Infinity, 0.000001234, 1.23456789, 12.345678901];
+    for (let i = 0; i < 100_000; i++) {
+      const k = i % 10;
+      const x = i % 50 === 0 ? odd[(i / 50) % odd.length] : (Math.round((random() - 0.3) * 10 ** (2 + (i % 7))) / 10 ** k) * (i % 3 ? 1 : 10 ** ((i % 5) - 2));
+      const r = { f: { a: x, b: Math.round(random() * 1e5) / 1e3, c: -x / 7 }, g: Math.round(random() * 1e6) / 1e4 };
+      const got = written(r, w);
+      if (got !== JSON.stringify(r)) expect(got).toBe(JSON.stringify(r));
+    }
+    expect(slot.tree).toBeDefined();
+  });
+
+  it('gives a row writer up for a new one when the shape of a nested object changes for good', () => {
+    const slot = new Slot();
+    const w = new JsonBytes(16, slot);
+    const rows: object[] = [];
+    for (let i = 0; i < 100; i++) rows.push({ f: { a: i / 4, b: 'x' }, n: i });
+    for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
+    const first = slot.tree;
+    expect(first).toBeDefined();
+    rows.length = 0;
+    for (let i = 0; i < 100; i++) rows.push(i % 10 === 0 ? { f: null, n: i } : { f: { b: 'y', a: i / 8, c: true }, n: i });
+    for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
+    expect(slot.tree).toBeDefined();
+    expect(slot.tree).not.toBe(first);
+    // a null now and then, at a position that keeps its shape, leaves the writer as it is
+    const second = slot.tree;
+    for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
+    expect(slot.tree).toBe(second);
+  });
+});
