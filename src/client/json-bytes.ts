@@ -55,6 +55,33 @@ const MAX_TREES = 64;
 const TREE_MISSES = 16;
 /** bytes reserved per number by a row writer (the longest Number::toString is 24) */
 const NUMBER_BYTES = 32;
+/** strings this long at most are copied by code inline in a row writer (room for them is reserved as for a number) */
+const INLINE_STRING = NUMBER_BYTES - 2;
+/** numbers of a row written by code inline in its writer (the others call fixedAt): the writer's code stays small enough to optimise */
+const MAX_INLINE_NUMBERS = 64;
+
+/**
+ * The fixed-decimal path (see fixedAt) as code for a row writer, inline in a block labelled
+ * `fast`: the number v, k ≥ 1 the decimals of its position's last number; r is left at -1 when
+ * v is not such a number, else set to the end of what was written at a.
+ */
+const FIXED_AT_CODE = `x = v; e = a;
+if (x < 0) { x = -x; b[e++] = 45; }
+if (!(x >= 1e-6)) break fast;
+p = P10[k]; m = Math.floor(x * p + 0.5);
+if (!(m < 2147483648) || m / p !== x) break fast;
+m |= 0; q = (m / 10) | 0;
+while (m - q * 10 === 0) { if (k === 1) break fast; m = q; q = (m / 10) | 0; k--; }
+h = x | 0;
+if (h >= 10000 || k > 8) { r = wf(b, e, m, k); break fast; }
+g = (m - Math.imul(h, P32[k])) | 0;
+if (h < 10) b[e++] = 48 + h;
+else if (h < 100) { dv.setUint16(e, D4[h] >>> 16, true); e += 2; }
+else if (h < 1000) { dv.setUint32(e, D4[h] >>> 8, true); e += 3; }
+else { dv.setUint32(e, D4[h], true); e += 4; }
+b[e++] = 46;
+if (k <= 4) { dv.setUint32(e, D4[g] >>> (32 - 8 * k), true); r = e + k; }
+else { q = (g / 10000) | 0; dv.setUint32(e, D4[q] >>> (64 - 8 * k), true); e += k - 4; dv.setUint32(e, D4[(g - q * 10000) | 0], true); r = e + 4; }`;
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
 const HEX = '0123456789abcdef';
@@ -251,6 +278,7 @@ function compileTree(row: Slot): Tree | undefined {
   const deps: Tree['deps'] = [];
   let levels = 0;
   let members = shape.keys.length;
+  let inlineNumbers = MAX_INLINE_NUMBERS;
   const keyStores = (text: string): [string, number] => {
     const bytes = Buffer.from(text);
     const parts: string[] = [];
@@ -305,16 +333,23 @@ function compileTree(row: Slot): Tree | undefined {
       const [stores, length] = keyStores(`${key}:`);
       blocks.unshift([
         `v = o${L}[${key}];`,
-        `if ((t = typeof v) === 'number' || t === 'string' || t === 'boolean' || v === null) {`,
+        `if (typeof v === 'number' || typeof v === 'string' || v === true || v === false || v === null) {`,
         `  ${comma} ${stores}`,
-        `  if (t === 'number') {`,
-        `    if ((k = ${s}.decimals) === 0 || (r = fixedAt(b, dv, a, v, k)) < 0) { w.at = a; w.numberIn(v, ${s}); b = w.buf; dv = w.dv; a = w.at; } else { a = r; f++; }`,
-        `  } else if (t === 'string') { w.at = a; w.string(v); ${reload(after)} }`,
+        `  if (typeof v === 'number') {`,
+        `    r = -1;`,
+        `    ${inlineNumbers-- > 0 ? `fast: if ((k = ${s}.decimals) !== 0) { ${FIXED_AT_CODE} }` : `if ((k = ${s}.decimals) !== 0) r = fixedAt(b, dv, a, v, k);`}`,
+        `    if (r < 0) { w.at = a; w.numberIn(v, ${s}); b = w.buf; dv = w.dv; a = w.at; } else { a = r; f++; }`,
+        `  } else if (typeof v === 'string') {`,
+        // a short string of printable ASCII without " or \\ is copied here (room for it was reserved), the rest by JsonBytes.string
+        `    e = v.length; j = -1;`,
+        `    if (e <= ${INLINE_STRING}) { b[a] = 34; for (j = 0; j < e; j++) { c = v.charCodeAt(j); if (c < 32 || c > 126 || c === 34 || c === 92) break; b[a + 1 + j] = c; } }`,
+        `    if (j === e) { b[a + 1 + e] = 34; a += e + 2; } else { w.at = a; w.string(v); ${reload(after)} }`,
+        `  }`,
         `  else if (v === true) { dv.setUint32(a, 1702195828, true); a += 4; }`, // true
         `  else if (v === false) { dv.setUint32(a, 1936482662, true); a += 4; b[a++] = 101; }`, // false
         `  else { dv.setUint32(a, 1819047278, true); a += 4; }`, // null
         `} else {`,
-        `  if (t === 'object') w.treeFallback = true;`,
+        `  if (typeof v === 'object') w.treeFallback = true;`,
         `  ${generic}`,
         `}`,
       ].join('\n'));
@@ -333,7 +368,7 @@ function compileTree(row: Slot): Tree | undefined {
     `for (const x in o) { if (i === ${shape.keys.length} || x !== K0[i]) return ${MISMATCH}; i++; }`,
     `if (i !== ${shape.keys.length}) return ${MISMATCH};`,
     `w.reserve(${1 + body.bound});`,
-    `let b = w.buf, dv = w.dv, a = w.at, v, t, p, k, r, f = 0, ${vars.join(', ')};`,
+    `let b = w.buf, dv = w.dv, a = w.at, v, p, k, r, x, e, m, q, h, g, j, c, f = 0, ${vars.join(', ')};`,
     `b[a++] = 123;`,
     body.code,
     `w.at = a; w.numbers += f;`,
@@ -342,14 +377,19 @@ function compileTree(row: Slot): Tree | undefined {
   ];
   const names = keyLists.map((_, j) => `K${j} = KS[${j}]`).concat(slots.map((_, j) => `s${j} = S[${j}]`));
   try {
-    const factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', `const ${names.join(', ')};\n${source.join('\n')}`) as (
+    const factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', `const ${names.join(', ')};\n${source.join('\n')}`) as (
       ks: string[][],
       s: Slot[],
       fixed: typeof fixedAt,
       gp: typeof Object.getPrototypeOf,
       op: object,
+      p10: number[],
+      p32: Int32Array,
+      d4: Uint32Array,
+      wf: typeof writeFixed32,
     ) => TreeWriter;
-    return { write: factory(keyLists, slots, fixedAt, Object.getPrototypeOf, OBJECT_PROTO), shape, deps };
+    const write = factory(keyLists, slots, fixedAt, Object.getPrototypeOf, OBJECT_PROTO, POW10, POW10_32, DIGITS4, writeFixed32);
+    return { write, shape, deps };
   } catch {
     canCompile = false;
     return undefined;
