@@ -61,9 +61,16 @@ const INLINE_STRING = NUMBER_BYTES - 2;
 const MAX_INLINE_NUMBERS = 64;
 
 /**
- * The fixed-decimal path (see fixedAt) as code for a row writer, inline in a block labelled
- * `fast`: the number v, k ≥ 1 the decimals of its position's last number; r is left at -1 when
- * v is not such a number, else set to the end of what was written at a.
+ * The fixed-decimal number path of row writers, as code inline in a block labelled `fast` (or
+ * in fixedAt): v is the number (finite, not an integer), k ≥ 1 the decimals of its position's
+ * last number. r is left at -1 when v is not exactly a decimal of k decimals or fewer and at
+ * most 10 digits, or is below 1e-6 (written with an exponent); else it is set to the end of
+ * v written at a as Number::toString writes it. Bytes past a may be written either way (room
+ * for NUMBER_BYTES is reserved). m / 10^k is correctly rounded, so `m / p === x` holds exactly
+ * when x is the double nearest that decimal; then, for the least such k (trailing zeros
+ * dropped), its digits are the shortest that round to x (see exactAt). x < 2^31 / 10 is at
+ * least 10^-k from an integer, far more than its rounding error: x | 0 is its whole part. The
+ * whole part and the decimals are stored four digits at a time (DIGITS4).
  */
 const FIXED_AT_CODE = `x = v; e = a;
 if (x < 0) { x = -x; b[e++] = 45; }
@@ -249,6 +256,12 @@ interface Tree {
 
 let trees = 0;
 
+/** FIXED_AT_CODE as a function: the end, or -1 */
+type FixedAt = (b: Buffer, dv: DataView, at: number, x: number, k: number) => number;
+type FixedAtFactory = (p10: number[], p32: Int32Array, d4: Uint32Array, wf: typeof writeFixed32) => FixedAt;
+/** compiled with the first row writer */
+let fixedAt: FixedAt | undefined;
+
 /** Whether the objects at this position are written inline by a row writer compiled now. */
 function inlinable(slot: Slot): boolean {
   const shape = slot.shape;
@@ -269,7 +282,7 @@ function stale(tree: Tree): boolean {
  * as its members writer would (plain, no toJSON, the shape's keys in order); one that is not is
  * written by JsonBytes.member, as the members writer would, and flagged so that a position
  * whose shape changed gets a new tree. A number whose position's last one had k decimals is
- * written by fixedAt when it has exactly k decimals or fewer, else by numberIn.
+ * written by FIXED_AT_CODE when it has exactly k decimals or fewer, else by numberIn.
  */
 function compileTree(row: Slot): Tree | undefined {
   const shape = row.shape!;
@@ -380,7 +393,7 @@ function compileTree(row: Slot): Tree | undefined {
     const factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', `const ${names.join(', ')};\n${source.join('\n')}`) as (
       ks: string[][],
       s: Slot[],
-      fixed: typeof fixedAt,
+      fixed: FixedAt,
       gp: typeof Object.getPrototypeOf,
       op: object,
       p10: number[],
@@ -388,6 +401,12 @@ function compileTree(row: Slot): Tree | undefined {
       d4: Uint32Array,
       wf: typeof writeFixed32,
     ) => TreeWriter;
+    fixedAt ??= (new Function('P10', 'P32', 'D4', 'wf', `return function fixedAt(b, dv, a, v, k) {\nlet x, e, p, m, q, h, g, r = -1;\nfast: {\n${FIXED_AT_CODE}\n}\nreturn r;\n};`) as FixedAtFactory)(
+      POW10,
+      POW10_32,
+      DIGITS4,
+      writeFixed32,
+    );
     const write = factory(keyLists, slots, fixedAt, Object.getPrototypeOf, OBJECT_PROTO, POW10, POW10_32, DIGITS4, writeFixed32);
     return { write, shape, deps };
   } catch {
@@ -815,60 +834,6 @@ function plantTree(slot: Slot): void {
   trees++;
   slot.tree = compileTree(slot);
   slot.treeMisses = 0;
-}
-
-/**
- * x (finite, not an integer) with k decimals or fewer, where the position's last number had
- * k ≥ 1, written at `at` as Number::toString writes it: the end, or -1 when x is not exactly
- * such a decimal of at most 10 digits, or is below 1e-6 (written with an exponent). Bytes past
- * `at` may be written either way (room for NUMBER_BYTES is reserved). m / 10^k is correctly
- * rounded, so `m / p === x` holds exactly when x is the double nearest that decimal; then, for
- * the least such k (trailing zeros dropped), its digits are the shortest that round to x (see
- * exactAt). Whole part and decimals are stored four digits at a time.
- */
-function fixedAt(b: Buffer, dv: DataView, at: number, x: number, k: number): number {
-  if (x < 0) {
-    x = -x;
-    b[at++] = 45; // -
-  }
-  if (!(x >= 1e-6)) return -1; // NaN too
-  const p = POW10[k];
-  const m = Math.floor(x * p + 0.5);
-  if (!(m < 2147483648) || m / p !== x) return -1;
-  let a = m | 0;
-  let q = (a / 10) | 0;
-  while (a - q * 10 === 0) {
-    if (k === 1) return -1; // an integer (or ±0)
-    a = q;
-    q = (a / 10) | 0;
-    k--;
-  }
-  // x < 2^31 / 10 and at least 10^-k from an integer, far more than its rounding error: x | 0 is its whole part
-  const whole = x | 0;
-  if (whole >= 10000 || k > 8) return writeFixed32(b, at, a, k);
-  const frac = (a - Math.imul(whole, POW10_32[k])) | 0;
-  const w4 = DIGITS4[whole];
-  if (whole < 10) b[at++] = 48 + whole;
-  else if (whole < 100) {
-    dv.setUint16(at, w4 >>> 16, true);
-    at += 2;
-  } else if (whole < 1000) {
-    dv.setUint32(at, w4 >>> 8, true);
-    at += 3;
-  } else {
-    dv.setUint32(at, w4, true);
-    at += 4;
-  }
-  b[at++] = 46; // .
-  if (k <= 4) {
-    dv.setUint32(at, DIGITS4[frac] >>> (32 - 8 * k), true); // the last k of four digits, then bytes that are written over next
-    return at + k;
-  }
-  const hi = (frac / 10000) | 0;
-  dv.setUint32(at, DIGITS4[hi] >>> (64 - 8 * k), true);
-  at += k - 4;
-  dv.setUint32(at, DIGITS4[(frac - hi * 10000) | 0], true);
-  return at + 4;
 }
 
 const NOT_EXACT = -1;
