@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonBytes, Slot } from './json-bytes.js';
+import { ConstantBytes, JsonBytes, Slot } from './json-bytes.js';
 
 /** What JsonBytes writes for a row, closed, as text; undefined when it gives the row up. */
 function written(row: object, w = new JsonBytes(16)): string | undefined {
@@ -82,6 +82,20 @@ describe('JsonBytes', () => {
       w.string(s);
       expect(w.buf.toString('utf8', 0, w.at)).toBe(JSON.stringify(s));
       expect(Buffer.compare(w.buf.subarray(0, w.at), Buffer.from(JSON.stringify(s)))).toBe(0);
+    }
+  });
+
+  it('copies ASCII strings and constant bytes of any length (four bytes at a time) without touching what follows', () => {
+    const w = new JsonBytes(16);
+    const alphabet = '0123456789abcdef-';
+    for (let len = 0; len <= 70; len++) {
+      const s = Array.from({ length: len }, (_, i) => alphabet[(i * 7 + len) % alphabet.length]).join('');
+      w.at = 0;
+      w.asciiString(s);
+      w.constant(new ConstantBytes(`,"k${s}":`));
+      w.repeatedInteger(1_700_000_000_000 + (len >> 2)); // the same integer four times in a row: its kept digits
+      w.byte(125);
+      expect(w.buf.toString('latin1', 0, w.at)).toBe(`${JSON.stringify(s)},"k${s}":${1_700_000_000_000 + (len >> 2)}}`);
     }
   });
 

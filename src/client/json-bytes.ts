@@ -415,6 +415,21 @@ function compileTree(row: Slot): Tree | undefined {
   }
 }
 
+/** Bytes to append as they are (JsonBytes.constant), kept as little-endian 4-byte words (the last one padded). */
+export class ConstantBytes {
+  readonly length: number;
+  readonly words: Uint32Array;
+
+  constructor(bytes: string | Uint8Array) {
+    const b = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    this.length = b.length;
+    const padded = Buffer.alloc(Math.ceil(b.length / 4) * 4);
+    padded.set(b);
+    this.words = new Uint32Array(padded.length / 4);
+    for (let i = 0; i < this.words.length; i++) this.words[i] = padded.readUInt32LE(4 * i);
+  }
+}
+
 /**
  * A growable byte buffer that JSON values are appended to. `buf.subarray(0, at)` is what was
  * written; a row that could not be written exactly leaves `at` where it was.
@@ -431,7 +446,7 @@ export class JsonBytes {
   /** @internal set by a row writer that wrote an object below the row through JsonBytes.member */
   treeFallback = false;
   private lastInteger = NaN;
-  private lastIntegerBytes = Buffer.alloc(0);
+  private lastIntegerBytes = new ConstantBytes('');
 
   /**
    * @param bufferOrBytes the buffer to write into, or its size to allocate
@@ -673,19 +688,39 @@ export class JsonBytes {
     this.at = at;
   }
 
-  /** A string known to be printable ASCII without `"` or `\` (a generated UUID), quoted: copied natively. */
+  /** A string known to be printable ASCII without `"` or `\` (a generated UUID), quoted. */
   asciiString(s: string): void {
     const len = s.length;
-    this.reserve(len + 2);
+    if (len > SHORT_STRING) {
+      this.reserve(len + 2);
+      this.buf[this.at++] = 34;
+      this.at += this.buf.write(s, this.at, len, 'latin1'); // a C++ crossing: worth it for long strings only
+      this.buf[this.at++] = 34;
+      return;
+    }
+    this.reserve(len + 5);
     const buf = this.buf;
+    const dv = this.dv;
     let at = this.at;
     buf[at++] = 34;
-    if (len <= SHORT_STRING) {
-      // a loop of charCodeAt is inlined; Buffer#write crosses into C++ (several times the cost for 36 bytes)
-      for (let i = 0; i < len; i++) buf[at++] = s.charCodeAt(i);
-    } else at += buf.write(s, at, len, 'latin1');
+    let i = 0;
+    for (; i + 4 <= len; i += 4) {
+      dv.setUint32(at, s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24), true);
+      at += 4;
+    }
+    for (; i < len; i++) buf[at++] = s.charCodeAt(i);
     buf[at++] = 34;
     this.at = at;
+  }
+
+  /** Constant bytes (see ConstantBytes), stored four at a time. */
+  constant(c: ConstantBytes): void {
+    this.reserve(c.length + 3);
+    const dv = this.dv;
+    const words = c.words;
+    const at = this.at;
+    for (let i = 0; i < words.length; i++) dv.setUint32(at + 4 * i, words[i], true);
+    this.at = at + c.length;
   }
 
   /** An integer like the last one written here (epoch milliseconds of rows logged together): its digits are kept. */
@@ -694,10 +729,10 @@ export class JsonBytes {
       const start = this.at;
       this.number(n);
       this.lastInteger = n;
-      this.lastIntegerBytes = Buffer.from(this.buf.subarray(start, this.at));
+      this.lastIntegerBytes = new ConstantBytes(this.buf.subarray(start, this.at));
       return;
     }
-    this.bytes(this.lastIntegerBytes);
+    this.constant(this.lastIntegerBytes);
   }
 
   /** A JSON string, as JSON.stringify quotes it (UTF-8; lone surrogates as \udxxx escapes). */

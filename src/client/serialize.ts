@@ -1,4 +1,4 @@
-import { JsonBytes, Slot } from './json-bytes.js';
+import { ConstantBytes, JsonBytes, Slot } from './json-bytes.js';
 import { ADD_ID, ADD_TIME, OUTCOME, type RowBatch } from './row-queue.js';
 
 /** A batch turned into NDJSON request bodies, one per endpoint. */
@@ -22,8 +22,9 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** rows left to JSON.stringify after one made mostly of raw floats */
 const STRINGIFY_ROWS = 255;
 
-const PREDICTION_ID = Buffer.from('"prediction_id":');
-const TIMESTAMP = Buffer.from('"timestamp":');
+const PREDICTION_ID = [new ConstantBytes('"prediction_id":'), new ConstantBytes(',"prediction_id":')];
+const TIMESTAMP = [new ConstantBytes('"timestamp":'), new ConstantBytes(',"timestamp":')];
+const LINE_END = new ConstantBytes('}\n');
 
 /**
  * What a client's rows looked like so far, kept from batch to batch: their shapes and decimals
@@ -97,17 +98,14 @@ class NdjsonWriter {
       members = json.length === 2 ? 0 : 1;
     }
     if (flags & ADD_ID) {
-      if (members++ > 0) out.byte(44);
-      out.bytes(PREDICTION_ID);
+      out.constant(PREDICTION_ID[members++ > 0 ? 1 : 0]);
       out.asciiString(id); // generated: a UUIDv7
     }
     if (flags & ADD_TIME) {
-      if (members++ > 0) out.byte(44);
-      out.bytes(TIMESTAMP);
+      out.constant(TIMESTAMP[members++ > 0 ? 1 : 0]);
       out.repeatedInteger(time); // epoch ms of the log() call: the same for the rows logged within a millisecond
     }
-    out.byte(125); // }
-    out.byte(10); // \n
+    out.constant(LINE_END);
     this.offsets.push(start);
     this.ids.push(id);
   }
