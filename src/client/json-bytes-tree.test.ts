@@ -87,6 +87,24 @@ describe('JsonBytes row writers (a whole row compiled into one function)', () =>
     expect(slot.tree).toBeDefined();
   });
 
+  it('gives writers of rows of the same shape (two clients) the same code, each with its own positions', () => {
+    const a = new Slot();
+    const b = new Slot();
+    const wa = new JsonBytes(16, a);
+    const wb = new JsonBytes(16, b);
+    for (let i = 0; i < 500; i++) {
+      // the same keys; numbers of 3 decimals in one, of 5 (or integers) in the other
+      const ra = { f: { x: (i * 7919) / 1000, s: `a${i}` }, n: i / 8 };
+      const rb = { f: { x: i % 3 ? (i * 7919) / 100000 : i, s: `b${i}` }, n: -i / 1024 };
+      expect(written(ra, wa)).toBe(JSON.stringify(ra));
+      expect(written(rb, wb)).toBe(JSON.stringify(rb));
+    }
+    expect(a.tree).toBeDefined();
+    expect(b.tree).toBeDefined();
+    expect(a.tree!.write).not.toBe(b.tree!.write);
+    expect(a.tree!.write.toString()).toBe(b.tree!.write.toString());
+  });
+
   it('gives a row writer up for a new one when the shape of a nested object changes for good', () => {
     const slot = new Slot();
     const w = new JsonBytes(16, slot);

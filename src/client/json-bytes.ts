@@ -57,8 +57,8 @@ const TREE_MISSES = 16;
 const NUMBER_BYTES = 32;
 /** strings this long at most are copied by code inline in a row writer (room for them is reserved as for a number) */
 const INLINE_STRING = NUMBER_BYTES - 2;
-/** numbers of a row written by code inline in its writer (the others call fixedAt): the writer's code stays small enough to optimise */
-const MAX_INLINE_NUMBERS = 64;
+/** numbers of a row written by code inline in its writer (the others call fixedAt): inlining one makes optimising the writer take longer (a 24-number row: 100 -> 250 ms, once per process) */
+const MAX_INLINE_NUMBERS = 32;
 
 /**
  * The fixed-decimal number path of row writers, as code inline in a block labelled `fast` (or
@@ -256,6 +256,20 @@ interface Tree {
 
 let trees = 0;
 
+type TreeFactory = (
+  ks: string[][],
+  s: Slot[],
+  fixed: FixedAt,
+  gp: typeof Object.getPrototypeOf,
+  op: object,
+  p10: number[],
+  p32: Int32Array,
+  d4: Uint32Array,
+  wf: typeof writeFixed32,
+) => TreeWriter;
+/** by code: a position of the same shapes (another client's rows) gets the function compiled and optimised before */
+const treeFactories = new Map<string, TreeFactory>();
+
 /** FIXED_AT_CODE as a function: the end, or -1 */
 type FixedAt = (b: Buffer, dv: DataView, at: number, x: number, k: number) => number;
 type FixedAtFactory = (p10: number[], p32: Int32Array, d4: Uint32Array, wf: typeof writeFixed32) => FixedAt;
@@ -390,17 +404,13 @@ function compileTree(row: Slot): Tree | undefined {
   ];
   const names = keyLists.map((_, j) => `K${j} = KS[${j}]`).concat(slots.map((_, j) => `s${j} = S[${j}]`));
   try {
-    const factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', `const ${names.join(', ')};\n${source.join('\n')}`) as (
-      ks: string[][],
-      s: Slot[],
-      fixed: FixedAt,
-      gp: typeof Object.getPrototypeOf,
-      op: object,
-      p10: number[],
-      p32: Int32Array,
-      d4: Uint32Array,
-      wf: typeof writeFixed32,
-    ) => TreeWriter;
+    // the rows of another client of the same shape get the same code (optimised once)
+    const code = `const ${names.join(', ')};\n${source.join('\n')}`;
+    let factory = treeFactories.get(code);
+    if (factory === undefined) {
+      factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', code) as TreeFactory;
+      if (treeFactories.size < MAX_TREES) treeFactories.set(code, factory);
+    }
     fixedAt ??= (new Function('P10', 'P32', 'D4', 'wf', `return function fixedAt(b, dv, a, v, k) {\nlet x, e, p, m, q, h, g, r = -1;\nfast: {\n${FIXED_AT_CODE}\n}\nreturn r;\n};`) as FixedAtFactory)(
       POW10,
       POW10_32,
