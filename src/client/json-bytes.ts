@@ -244,10 +244,12 @@ function compileShape(keys: string[]): MembersWriter | undefined {
  * inline (their own checks in place of a call to their members writer); the member count, -1 to
  * give up, or MISMATCH (having written nothing) when the row does not have its shape's keys.
  */
-type TreeWriter = (w: JsonBytes, o: Record<string, unknown>) => number;
+type TreeWriter = (w: JsonBytes, o: Record<string, unknown>, slots: Slot[]) => number;
 
 interface Tree {
   write: TreeWriter;
+  /** the positions whose decimals it reads and keeps (this client's: the function is shared) */
+  slots: Slot[];
   /** the row's shape it was compiled for */
   shape: Shape;
   /** the positions below (objects written inline, and the other members) and their shapes then */
@@ -258,7 +260,6 @@ let trees = 0;
 
 type TreeFactory = (
   ks: string[][],
-  s: Slot[],
   fixed: FixedAt,
   gp: typeof Object.getPrototypeOf,
   op: object,
@@ -267,8 +268,14 @@ type TreeFactory = (
   d4: Uint32Array,
   wf: typeof writeFixed32,
 ) => TreeWriter;
-/** by code: a position of the same shapes (another client's rows) gets the function compiled and optimised before */
-const treeFactories = new Map<string, TreeFactory>();
+/**
+ * By code: a position of the same shapes (another client's rows) gets the very function made
+ * and optimised before. Its per-client state (the positions' decimals) comes in as an argument,
+ * not from its closure: a closure per client would be optimised once per client (V8 specialises
+ * optimised code to the context of a function made once), each time running unoptimised for
+ * the first tens of thousands of rows.
+ */
+const treeWriters = new Map<string, TreeWriter>();
 
 /** FIXED_AT_CODE as a function: the end, or -1 */
 type FixedAt = (b: Buffer, dv: DataView, at: number, x: number, k: number) => number;
@@ -389,7 +396,8 @@ function compileTree(row: Slot): Tree | undefined {
   const vars = ['o0 = o', 'n0 = 0'];
   for (let L = 1; L <= levels; L++) vars.push(`o${L}`, `n${L} = 0`);
   const source = [
-    `return function tree(w, o) {`,
+    `return function tree(w, o, S) {`,
+    `const ${slots.map((_, j) => `s${j} = S[${j}]`).join(', ') || '_ = 0'};`,
     `if (o.toJSON !== undefined) return ${MISMATCH};`,
     `let i = 0;`,
     `for (const x in o) { if (i === ${shape.keys.length} || x !== K0[i]) return ${MISMATCH}; i++; }`,
@@ -402,23 +410,23 @@ function compileTree(row: Slot): Tree | undefined {
     `return n0;`,
     `};`,
   ];
-  const names = keyLists.map((_, j) => `K${j} = KS[${j}]`).concat(slots.map((_, j) => `s${j} = S[${j}]`));
+  const names = keyLists.map((_, j) => `K${j} = KS[${j}]`);
   try {
     // the rows of another client of the same shape get the same code (optimised once)
     const code = `const ${names.join(', ')};\n${source.join('\n')}`;
-    let factory = treeFactories.get(code);
-    if (factory === undefined) {
-      factory = new Function('KS', 'S', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', code) as TreeFactory;
-      if (treeFactories.size < MAX_TREES) treeFactories.set(code, factory);
-    }
+    let write = treeWriters.get(code);
     fixedAt ??= (new Function('P10', 'P32', 'D4', 'wf', `return function fixedAt(b, dv, a, v, k) {\nlet x, e, p, m, q, h, g, r = -1;\nfast: {\n${FIXED_AT_CODE}\n}\nreturn r;\n};`) as FixedAtFactory)(
       POW10,
       POW10_32,
       DIGITS4,
       writeFixed32,
     );
-    const write = factory(keyLists, slots, fixedAt, Object.getPrototypeOf, OBJECT_PROTO, POW10, POW10_32, DIGITS4, writeFixed32);
-    return { write, shape, deps };
+    if (write === undefined) {
+      const factory = new Function('KS', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', code) as TreeFactory;
+      write = factory(keyLists, fixedAt, Object.getPrototypeOf, OBJECT_PROTO, POW10, POW10_32, DIGITS4, writeFixed32);
+      if (treeWriters.size < MAX_TREES) treeWriters.set(code, write);
+    }
+    return { write, slots, shape, deps };
   } catch {
     canCompile = false;
     return undefined;
@@ -517,7 +525,7 @@ export class JsonBytes {
       const tree = slot.tree;
       if (tree !== undefined) {
         this.treeFallback = false;
-        const n = tree.write(this, row as Record<string, unknown>);
+        const n = tree.write(this, row as Record<string, unknown>, tree.slots);
         if (n !== MISMATCH) {
           if (n < 0) return this.undo(start);
           // an object below written the long way: a position whose shape changed (not a null now and then) gets a new tree
