@@ -5,8 +5,14 @@
  * and POSTed directly with the same batch size and concurrency). Each repeat runs both on the
  * same server, alternating which goes first, after an unrecorded round of each.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DriftwatchClient, uuidv7 } from '../../dist/client/index.js';
 import { MODEL_ID, cpuSecondsOf, median, poster, prediction, rng, startDriftwatch } from './lib.mjs';
+
+setFlagsFromString('--expose-gc');
+/** A full collection (V8's gc(), reachable from a new context once the flag is set). */
+const gc = runInNewContext('gc');
 
 /** POST pre-built NDJSON bodies, `concurrency` at a time; rows/s. */
 async function reference(dw, bodies, rowsPerBody, concurrency) {
@@ -55,12 +61,20 @@ export async function measureThroughput({ rows = 200_000, batchSize = 5000, conc
       const now = Date.now();
       const bodies = [];
       for (let b = 0; b < rows / batchSize; b++) {
-        const lines = [];
-        for (let i = b * batchSize; i < (b + 1) * batchSize; i++) lines.push(JSON.stringify({ ...objects.at(i), prediction_id: uuidv7(now), timestamp: now })); // what the client adds
-        bodies.push(Buffer.from(`${lines.join('\n')}\n`));
+        // each line written into the body as it is made: no array of 5,000 strings that would
+        // live long enough to be promoted and then cost a later run its collection
+        let body = Buffer.allocUnsafeSlow(batchSize * 1024);
+        let at = 0;
+        for (let i = b * batchSize; i < (b + 1) * batchSize; i++) {
+          const line = `${JSON.stringify({ ...objects.at(i), prediction_id: uuidv7(now), timestamp: now })}\n`; // what the client adds
+          if (at + line.length * 3 > body.length) body = Buffer.concat([body.subarray(0, at), Buffer.allocUnsafeSlow(body.length)]);
+          at += body.write(line, at);
+        }
+        bodies.push(body.subarray(0, at));
       }
       const order = k % 2 === 0 ? ['reference', 'client'] : ['client', 'reference'];
       for (const which of order) {
+        gc(); // each side starts from a collected heap: neither pays for the other's garbage
         const server0 = cpuSecondsOf(dw.pid);
         const own0 = process.cpuUsage();
         const res = which === 'reference' ? await reference(dw, bodies, batchSize, concurrency) : await viaClient(dw, objects, batchSize, concurrency);
