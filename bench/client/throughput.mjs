@@ -5,14 +5,8 @@
  * and POSTed directly with the same batch size and concurrency). Each repeat runs both on the
  * same server, alternating which goes first, after an unrecorded round of each.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DriftwatchClient, uuidv7 } from '../../dist/client/index.js';
 import { MODEL_ID, cpuSecondsOf, median, poster, prediction, rng, startDriftwatch } from './lib.mjs';
-
-setFlagsFromString('--expose-gc');
-/** A full collection (V8's gc(), reachable from a new context once the flag is set). */
-const gc = runInNewContext('gc');
 
 /** POST pre-built NDJSON bodies, `concurrency` at a time; rows/s. */
 async function reference(dw, bodies, rowsPerBody, concurrency) {
@@ -74,7 +68,6 @@ export async function measureThroughput({ rows = 200_000, batchSize = 5000, conc
       }
       const order = k % 2 === 0 ? ['reference', 'client'] : ['client', 'reference'];
       for (const which of order) {
-        gc(); // each side starts from a collected heap: neither pays for the other's garbage
         const server0 = cpuSecondsOf(dw.pid);
         const own0 = process.cpuUsage();
         const res = which === 'reference' ? await reference(dw, bodies, batchSize, concurrency) : await viaClient(dw, objects, batchSize, concurrency);
