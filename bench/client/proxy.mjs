@@ -4,8 +4,10 @@
  * logging every call to that driftwatch). The same open-loop load, RATE requests/s (default
  * 1,000) for DURATION seconds (default 10, after a 1 s warm-up), is sent straight to the model server and
  * through the proxy, alternating, REPEAT times (default 3), after an unrecorded warm-up of both;
- * then once more with both loads at the same time (side by side, the model server sees 2,000/s).
- * Latency is each request's send-to-last-byte time over keep-alive connections.
+ * then REPEAT windows with both loads at the same time, in pairs (each call and its twin leave at
+ * the same moment; the model server sees 2,000/s): each side's quantiles in the same window, and
+ * the added latency of each pair (proxied − direct), which takes most of a noisy machine's
+ * stalls out. Latency is each request's send-to-last-byte time over keep-alive connections.
  */
 import { join } from 'node:path';
 import { DIST, MODEL_ID, cpuSecondsOf, median, poster, prediction, quantile, rng, startDriftwatch, startProcess } from './lib.mjs';
@@ -48,6 +50,57 @@ async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
   return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), max: latencies[latencies.length - 1], statuses, achieved };
 }
 
+/**
+ * Both loads at once, in pairs: at each tick the same body leaves for the model server and for
+ * the proxy at the same moment. Besides each side's quantiles in the same window, the added
+ * latency of each pair (proxied − direct): a stall of the machine delays both calls of a pair,
+ * so their difference is what the proxy itself added, with most of the machine's noise taken out.
+ */
+async function pairedLoop(directUrl, proxyUrl, bodies, rate, seconds, warmupSeconds = 1) {
+  const cd = poster(directUrl, { sockets: 256 });
+  const cp = poster(proxyUrl, { sockets: 256 });
+  const total = Math.round(rate * (seconds + warmupSeconds));
+  const warmup = Math.round(rate * warmupSeconds);
+  const direct = [];
+  const proxied = [];
+  const added = [];
+  let sent = 0;
+  let done = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      while (sent < due) {
+        const i = sent++;
+        const body = bodies[i % bodies.length];
+        Promise.all([cd.post('/predict', body), cp.post('/predict', body)]).then(
+          ([d, p]) => {
+            if (d.status !== 200 || p.status !== 200) failed++;
+            else if (i >= warmup) {
+              direct.push(d.ms);
+              proxied.push(p.ms);
+              added.push(p.ms - d.ms);
+            }
+            if (++done === total) resolve();
+          },
+          () => {
+            failed++;
+            if (++done === total) resolve();
+          },
+        );
+      }
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  cd.close();
+  cp.close();
+  for (const xs of [direct, proxied, added]) xs.sort((a, b) => a - b);
+  const q = (xs) => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), p999: quantile(xs, 0.999) });
+  return { direct: q(direct), proxy: q(proxied), added: q(added), pairs: added.length, failed };
+}
+
 export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), seconds = Number(process.env.DURATION ?? 10), repeat = Number(process.env.REPEAT ?? 3), batchSize = process.env.PROXY_BATCH ? Number(process.env.PROXY_BATCH) : undefined } = {}) {
   const dw = await startDriftwatch();
   const model = await startProcess([new URL('./model-server.mjs', import.meta.url).pathname], /model listening on (http:\/\/[\d.:]+)/);
@@ -75,10 +128,22 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
         console.error(`#${k + 1} ${which.padEnd(6)} p50 ${res.p50.toFixed(3)} ms  p99 ${res.p99.toFixed(3)} ms  p99.9 ${res.p999.toFixed(3)} ms  max ${res.max.toFixed(1)} ms  ${JSON.stringify(res.statuses)} at ${res.achieved.toFixed(0)}/s; CPU µs/request model ${res.modelCpuUsPerRequest.toFixed(0)}, proxy ${res.proxyCpuUsPerRequest.toFixed(0)}`);
       }
     }
-    // and side by side: both loads at once, so both paths see the same moment of a busy machine
-    const [direct, proxied] = await Promise.all([openLoop(model.match[1], bodies, rate, seconds), openLoop(proxy.match[1], bodies, rate, seconds)]);
-    const together = { direct, proxy: proxied, addedP50Ms: proxied.p50 - direct.p50, addedP99Ms: proxied.p99 - direct.p99 };
-    console.error(`together: direct p50 ${direct.p50.toFixed(3)} p99 ${direct.p99.toFixed(3)} ms; proxy p50 ${proxied.p50.toFixed(3)} p99 ${proxied.p99.toFixed(3)} ms`);
+    // and side by side, in pairs: both loads at once, each call's twin leaving at the same moment
+    const pairedRuns = [];
+    for (let k = 0; k < repeat; k++) {
+      const r = await pairedLoop(model.match[1], proxy.match[1], bodies, rate, seconds);
+      pairedRuns.push(r);
+      console.error(`paired #${k + 1}: direct p50 ${r.direct.p50.toFixed(3)} p99 ${r.direct.p99.toFixed(3)} ms; proxy p50 ${r.proxy.p50.toFixed(3)} p99 ${r.proxy.p99.toFixed(3)} ms; added per pair p50 ${r.added.p50.toFixed(3)} p99 ${r.added.p99.toFixed(3)} ms (${r.pairs} pairs, ${r.failed} failed)`);
+    }
+    const pm = (f) => median(pairedRuns.map(f));
+    const together = {
+      direct: { p50: pm((r) => r.direct.p50), p99: pm((r) => r.direct.p99) },
+      proxy: { p50: pm((r) => r.proxy.p50), p99: pm((r) => r.proxy.p99) },
+      addedP50Ms: pm((r) => r.proxy.p50 - r.direct.p50),
+      addedP99Ms: pm((r) => r.proxy.p99 - r.direct.p99),
+      pairedAdded: { p50: pm((r) => r.added.p50), p99: pm((r) => r.added.p99), p999: pm((r) => r.added.p999) },
+      runs: pairedRuns,
+    };
     // how many calls the proxy logged to driftwatch (all of them, once flushed)
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const c = poster(dw.url, { token: dw.key });
@@ -97,7 +162,7 @@ export async function measureProxy({ rate = Number(process.env.RATE ?? 1000), se
       addedP50Ms: m('proxy', 'p50') - m('direct', 'p50'),
       addedP99Ms: m('proxy', 'p99') - m('direct', 'p99'),
       together,
-      proxiedRequests: Math.round(rate * (seconds + 1)) * (repeat + 1) + Math.round(rate * 4),
+      proxiedRequests: Math.round(rate * (seconds + 1)) * repeat * 2 + Math.round(rate * 4),
       loggedToDriftwatch: counts.total,
       runs,
     };

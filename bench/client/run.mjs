@@ -36,7 +36,7 @@ if (want('throughput')) {
 if (want('proxy')) {
   const p = await measureProxy({ rate: env('PROXY_RATE', 1000), seconds: env('DURATION', 10), repeat: env('REPEAT', 3) });
   result.proxy = p;
-  console.error(`side by side: p99 direct ${p.together.direct.p99.toFixed(3)} ms, through the proxy ${p.together.proxy.p99.toFixed(3)} ms, added ${p.together.addedP99Ms.toFixed(3)} ms`);
+  console.error(`side by side, paired (medians of ${p.repeat}): p99 direct ${p.together.direct.p99.toFixed(3)} ms, through the proxy ${p.together.proxy.p99.toFixed(3)} ms, added ${p.together.addedP99Ms.toFixed(3)} ms; added per call p50 ${p.together.pairedAdded.p50.toFixed(3)} ms, p99 ${p.together.pairedAdded.p99.toFixed(3)} ms`);
   console.error(`proxy at ${p.rate}/s: p99 direct ${p.direct.p99.toFixed(3)} ms, through the proxy ${p.proxy.p99.toFixed(3)} ms, added ${p.addedP99Ms.toFixed(3)} ms (p50 added ${p.addedP50Ms.toFixed(3)} ms); logged ${p.loggedToDriftwatch} of ${p.proxiedRequests}`);
 }
 result.machine.loadavgAtEnd = loadavg().map((x) => x.toFixed(2));
