@@ -12,41 +12,50 @@
 import { join } from 'node:path';
 import { DIST, MODEL_ID, cpuSecondsOf, median, poster, prediction, quantile, rng, startDriftwatch, startProcess } from './lib.mjs';
 
+/**
+ * Open loop: call `fire(i)` for i = 0 … total − 1 at `rate` per second, on time whatever the
+ * answers do (a late answer does not hold the next call back); resolves when every call settled.
+ */
+async function paced(rate, total, fire) {
+  let sent = 0;
+  let done = 0;
+  const t0 = performance.now();
+  await new Promise((resolve) => {
+    const settled = () => {
+      if (++done === total) resolve();
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      while (sent < due) fire(sent++).then(settled, settled);
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  return performance.now() - t0;
+}
+
 async function openLoop(baseUrl, bodies, rate, seconds, warmupSeconds = 1) {
   const c = poster(baseUrl, { sockets: 256 });
   const total = Math.round(rate * (seconds + warmupSeconds));
   const warmup = Math.round(rate * warmupSeconds);
   const latencies = [];
   const statuses = {};
-  let sent = 0;
-  let done = 0;
-  const t0 = performance.now();
-  await new Promise((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      while (sent < due) {
-        const i = sent++;
-        c.post('/predict', bodies[i % bodies.length]).then(
-          (res) => {
-            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-            if (res.status !== 200 && (statuses[res.status] ?? 0) <= 3) console.error(`  ${res.status}: ${res.body.slice(0, 200)}`);
-            if (i >= warmup) latencies.push(res.ms);
-            if (++done === total) resolve();
-          },
-          (e) => {
-            const key = `error ${e.code ?? e.message}`;
-            statuses[key] = (statuses[key] ?? 0) + 1;
-            if (++done === total) resolve();
-          },
-        );
-      }
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
-  });
+  const elapsed = await paced(rate, total, (i) =>
+    c.post('/predict', bodies[i % bodies.length]).then(
+      (res) => {
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status !== 200 && (statuses[res.status] ?? 0) <= 3) console.error(`  ${res.status}: ${res.body.slice(0, 200)}`);
+        if (i >= warmup) latencies.push(res.ms);
+      },
+      (e) => {
+        const key = `error ${e.code ?? e.message}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+      },
+    ),
+  );
   c.close();
   latencies.sort((a, b) => a - b);
-  const achieved = (total / (performance.now() - t0)) * 1000;
+  const achieved = (total / elapsed) * 1000;
   return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), p999: quantile(latencies, 0.999), max: latencies[latencies.length - 1], statuses, achieved };
 }
 
@@ -64,35 +73,20 @@ async function pairedLoop(directUrl, proxyUrl, bodies, rate, seconds, warmupSeco
   const direct = [];
   const proxied = [];
   const added = [];
-  let sent = 0;
-  let done = 0;
   let failed = 0;
-  const t0 = performance.now();
-  await new Promise((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      while (sent < due) {
-        const i = sent++;
-        const body = bodies[i % bodies.length];
-        Promise.all([cd.post('/predict', body), cp.post('/predict', body)]).then(
-          ([d, p]) => {
-            if (d.status !== 200 || p.status !== 200) failed++;
-            else if (i >= warmup) {
-              direct.push(d.ms);
-              proxied.push(p.ms);
-              added.push(p.ms - d.ms);
-            }
-            if (++done === total) resolve();
-          },
-          () => {
-            failed++;
-            if (++done === total) resolve();
-          },
-        );
-      }
-      if (sent < total) setTimeout(tick, 1);
-    };
-    tick();
+  await paced(rate, total, (i) => {
+    const body = bodies[i % bodies.length];
+    return Promise.all([cd.post('/predict', body), cp.post('/predict', body)]).then(
+      ([d, p]) => {
+        if (d.status !== 200 || p.status !== 200) failed++;
+        else if (i >= warmup) {
+          direct.push(d.ms);
+          proxied.push(p.ms);
+          added.push(p.ms - d.ms);
+        }
+      },
+      () => failed++,
+    );
   });
   cd.close();
   cp.close();
