@@ -90,4 +90,17 @@ describe('JsonBytes row writers (a whole row compiled into one function)', () =>
     for (const row of rows) expect(written(row, w)).toBe(JSON.stringify(row));
     expect(slot.tree).toBe(second);
   });
+  it('gives any number of clients of one shape the row writer compiled once (repeat clients spend no budget)', () => {
+    const clients = Array.from({ length: 100 }, () => ({ slot: new Slot() }));
+    for (const c of clients) {
+      const w = new JsonBytes(16, c.slot);
+      for (let i = 0; i < 5; i++) {
+        const r = { id: `r${i}`, f: { u: i / 4, v: -i, w: { z: i * 1.5 } } };
+        expect(written(r, w)).toBe(JSON.stringify(r));
+      }
+    }
+    const first = clients[0].slot.tree;
+    expect(first).toBeDefined();
+    for (const c of clients) expect(c.slot.tree?.write).toBe(first!.write);
+  });
 });

@@ -49,7 +49,7 @@ const RETRY_AFTER = 1024;
 const MAX_TREE_DEPTH = 8;
 /** …and this many members in all (beyond, nested objects go through their own writers) */
 const MAX_TREE_MEMBERS = 1024;
-/** row writers compiled in all (a position whose nested shapes keep changing stops getting new ones) */
+/** row writers compiled in all, per process (a position whose nested shapes keep changing stops getting new ones; clients of a shape already compiled share its writer and cost nothing) */
 const MAX_TREES = 64;
 /** rows in a row that a row writer did not fit (other keys, or a nested shape that changed) before it is dropped */
 const TREE_MISSES = 16;
@@ -139,6 +139,8 @@ export class Slot {
   tree: Tree | undefined = undefined;
   /** (a row's slot) rows in a row the tree did not fit */
   treeMisses = 0;
+  /** (a row's slot) whether it looked for a row writer after the budget was spent */
+  treeSought = false;
   private kids: Slot[] | undefined = undefined;
 
   /** The slots below this one: [0] for an array's elements, [1 + i] for member i of the shape. */
@@ -256,7 +258,6 @@ interface Tree {
   deps: { slot: Slot; shape: Shape | undefined; inlined: boolean }[];
 }
 
-let trees = 0;
 
 type TreeFactory = (
   ks: string[][],
@@ -422,9 +423,10 @@ function compileTree(row: Slot): Tree | undefined {
       writeFixed32,
     );
     if (write === undefined) {
+      if (treeWriters.size >= MAX_TREES) return undefined; // the budget is spent: this position keeps its members writers
       const factory = new Function('KS', 'fixedAt', 'gp', 'OP', 'P10', 'P32', 'D4', 'wf', code) as TreeFactory;
       write = factory(keyLists, fixedAt, Object.getPrototypeOf, OBJECT_PROTO, POW10, POW10_32, DIGITS4, writeFixed32);
-      if (treeWriters.size < MAX_TREES) treeWriters.set(code, write);
+      treeWriters.set(code, write);
     }
     return { write, slots, shape, deps };
   } catch {
@@ -883,8 +885,12 @@ export class JsonBytes {
 /** Compile the row writer of a row position whose shape is compiled, while the budget lasts. */
 function plantTree(slot: Slot): void {
   const shape = slot.shape;
-  if (shape === undefined || !shape.final || shape.write === undefined || slot.misses !== 0 || trees >= MAX_TREES) return;
-  trees++;
+  if (!canCompile || shape === undefined || !shape.final || shape.write === undefined || slot.misses !== 0) return;
+  // once the budget is spent, a position looks once for a writer compiled before (another client's)
+  if (treeWriters.size >= MAX_TREES) {
+    if (slot.treeSought) return;
+    slot.treeSought = true;
+  }
   slot.tree = compileTree(slot);
   slot.treeMisses = 0;
 }
