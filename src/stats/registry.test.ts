@@ -157,16 +157,4 @@ describe('every registered test', () => {
     }
   });
 
-  it('never finds drift between a constant sample and itself (or refuses it)', () => {
-    // the counterexample fast-check found in CI (seed 405102159): twelve zeros
-    const values = new Array(12).fill(0);
-    for (const test of listDriftTests()) {
-      if (!test.computeNumeric) continue;
-      try {
-        expect(test.computeNumeric(prepareNumeric(values), prepareNumeric(values), { permutations: 20 }).drift_detected, test.name).toBe(false);
-      } catch (e) {
-        expect(e, test.name).toBeInstanceOf(RangeError);
-      }
-    }
-  });
 });
