@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DriftwatchClient } from '../client/driftwatch-client.js';
 import { startProxy } from '../client/proxy.js';
-import { ThreadLogger, checkMapping, loggerThreadScript } from '../client/proxy-logger.js';
+import { ThreadLogger, loggerThreadScript } from '../client/proxy-logger.js';
 import type { FailedRow } from '../client/types.js';
-import type { ProxyMapping } from '../client/proxy-mapping.js';
+import { type ProxyMapping, compileMapping } from '../client/proxy-mapping.js';
 
 /** `--listen` as host and port: `:9000` (all interfaces), `9000`, `127.0.0.1:9000`, `[::1]:9000`. */
 export function parseListen(text: string): { host: string | undefined; port: number } {
@@ -73,7 +73,7 @@ export function registerProxy(program: Command): void {
       const clientOptions = { url, apiKey, modelId: opts.model, batchSize: positive('--batch-size', opts.batchSize), maxBuffer: positive('--max-buffer', opts.maxBuffer) };
       const onFailure = (failures: FailedRow[], count = failures.length) => console.error(`driftwatch proxy: ${count} prediction(s) not stored, e.g. ${failures[0]?.prediction_id}: ${failures[0]?.reason}`);
       const onError = (e: unknown) => console.error(`driftwatch proxy: a call was not logged: ${(e as Error).message}`);
-      checkMapping(mapping); // a bad mapping is refused here, naming the key
+      compileMapping(mapping); // a bad mapping is refused here, naming the key, before a thread starts
       // logging runs on a thread of its own (parsing, mapping, serialising, sending to driftwatch
       // never hold up a proxied response); on the same loop when the thread's script is not
       // there (the TypeScript sources)

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { parseBody, type PredictionSink } from './capture.js';
-import { type CompiledMapping, type ProxiedCall, type ProxyMapping, compileMapping } from './proxy-mapping.js';
+import type { CompiledMapping, ProxiedCall, ProxyMapping } from './proxy-mapping.js';
 import type { ClientOptions, ClientStats, FailedRow } from './types.js';
 
 /** A proxied model call as the proxy captured it: raw bodies, headers as Node parsed them. */
@@ -262,6 +262,3 @@ export function loggerThreadScript(): URL | undefined {
   const script = new URL('./proxy-logger-worker.js', import.meta.url);
   return existsSync(fileURLToPath(script)) ? script : undefined;
 }
-
-/** Compile a mapping, or report it (a bad one is refused before a thread is started). */
-export const checkMapping = (mapping: ProxyMapping | undefined): CompiledMapping => compileMapping(mapping ?? {});
